@@ -1,0 +1,102 @@
+"""From parsed Docs to facts: pure functions, no RDF.
+
+``document_facts(document, docs)`` is the whole stage for one document: it
+resolves entities, runs the relation rules sentence by sentence and turns
+threats into events.
+"""
+
+from __future__ import annotations
+
+from .. import vocab
+from ..facts import Document, DocumentFacts, Evidence, Relation
+from . import events, lexicon
+from .entities import EntityIndex, resolve
+from .relations import RULES, Found, Reader, is_verb, verb_key
+
+
+class History:
+    """Earlier mentions, for pronouns and 'the group': the nearest entity of a
+    fitting type before the word, within a few sentences."""
+
+    WINDOW = 120  # tokens
+
+    def __init__(self, chunk: int, doc, index: EntityIndex):
+        self.mentions = []
+        for ent in doc.ents:
+            entity = index.entity_at(chunk, ent[0])
+            if entity is not None:
+                self.mentions.append((ent.start, ent.end, entity))
+
+    def resolve(self, token, types) -> list:
+        if not types:
+            return []
+        for start, end, entity in reversed(self.mentions):
+            if end > token.i:
+                continue
+            if token.i - start > self.WINDOW:
+                break
+            if set(entity.types) & types:
+                return [entity]
+        return []
+
+
+def _creators(reader: Reader, doc) -> dict:
+    """Who released each kind of artifact ('video', 'statement') in the document."""
+    lex = reader.lex
+    found: dict[str, list] = {}
+    for token in doc:
+        if not is_verb(token) or not any(k in lex.creates for k in verb_key(token)):
+            continue
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
+        artifacts = [c for c in token.children if c.dep_ == ("nsubjpass" if passive else "dobj")]
+        if token.dep_ in {"acl", "relcl"} and token.tag_ == "VBN":
+            artifacts.append(token.head)
+        for artifact in artifacts:
+            if artifact.lower_ in lex.artifacts:
+                makers = [e for e in reader.subjects(token) if e.type != vocab.PLATFORM]
+                found.setdefault(artifact.lower_, [])
+                found[artifact.lower_] += [m for m in makers if m not in found[artifact.lower_]]
+    # "video" and "videos" are the same artifact for this purpose.
+    for key in list(found):
+        other = key[:-1] if key.endswith("s") else key + "s"
+        found.setdefault(other, found[key])
+    return found
+
+
+def document_facts(document: Document, docs: list[tuple[int, object]]) -> DocumentFacts:
+    """All facts of one document from its parsed chunks ``[(offset, Doc), ...]``."""
+    lex = lexicon.load()
+    index = resolve(docs)
+    found: list[tuple[Found, int]] = []
+    for chunk, (offset, doc) in enumerate(docs):
+        history = History(chunk, doc, index)
+        reader = Reader(chunk, index, lex, {}, history)
+        reader.creators = _creators(reader, doc)
+        for sent in doc.sents:
+            seen = set()
+            for rule in RULES:
+                for fact in rule(reader, sent):
+                    key = (fact.subject.key, fact.predicate, fact.object.key)
+                    if key not in seen:
+                        seen.add(key)
+                        found.append((fact, offset))
+    relations, threats = [], []
+    uses = {}
+    for fact, _ in found:
+        if fact.predicate == vocab.USES_PLATFORM:
+            uses.setdefault(fact.subject.key, {})[fact.object.key] = fact.object
+    for fact, offset in found:
+        sent = fact.sentence
+        evidence = Evidence(" ".join(sent.text.split()), offset + sent.start_char, offset + sent.end_char,
+                            fact.rule, fact.confidence)
+        relations.append(Relation(fact.subject.key, fact.predicate, fact.object.key, evidence))
+        if fact.predicate == vocab.THREATENS:
+            here = [index.entity_at(_chunk_of(docs, sent), t) for t in sent]
+            media = events.media_in([e for e in here if e is not None],
+                                    uses.get(fact.subject.key, {}).values())
+            threats.append(events.threat_from(fact, evidence, media, document.date))
+    return DocumentFacts(document, index.entities(), tuple(relations), tuple(threats))
+
+
+def _chunk_of(docs, sent) -> int:
+    return next(i for i, (_, doc) in enumerate(docs) if doc is sent.doc)

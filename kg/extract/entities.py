@@ -1,0 +1,214 @@
+"""From the entity spans of a document's Docs to resolved entities.
+
+Every name the document uses for one real-world thing ends in one cluster:
+gazetteer aliases, acronyms defined in the text ("the Islamic State (ISIS)"),
+and short names of a full name mentioned in the same document
+("Zuckerberg" -> "Mark Zuckerberg").
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .. import gazetteer, vocab
+from ..facts import Entity
+from ..gazetteer import norm
+
+TYPE_OF_LABEL = {
+    "PERSON": vocab.PERSON, "ORG": vocab.ORGANIZATION, "GROUP": vocab.GROUP,
+    "PLATFORM": vocab.PLATFORM, "GPE": vocab.LOCATION, "LOC": vocab.LOCATION, "FAC": vocab.LOCATION,
+}
+HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "gen", "president", "sheikh", "imam", "prof", "gov", "sen", "rep"}
+
+
+@dataclass
+class Cluster:
+    """The mentions of one entity while they are being gathered."""
+
+    names: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+    canonical: str = ""
+    types: tuple[str, ...] = ()
+    reasons: set = field(default_factory=set)
+    first: int = 0
+
+    def entity(self) -> Entity:
+        aliases = tuple(sorted(n for n in self.names if n != self.canonical))
+        return Entity(self.canonical, self.types, aliases, tuple(sorted(self.reasons)))
+
+
+class EntityIndex:
+    """Which entity each mention span of a document stands for."""
+
+    def __init__(self):
+        self.clusters: list[Cluster] = []
+        # (chunk number, token start) -> cluster number
+        self.mentions: dict[tuple[int, int], int] = {}
+        self.spans: dict[tuple[int, int], object] = {}
+
+    def entity_at(self, chunk: int, token) -> Entity | None:
+        """The entity whose mention covers ``token``, if any."""
+        if not token.ent_type_:
+            return None
+        start = token.i
+        while start > 0 and token.doc[start].ent_iob_ == "I":
+            start -= 1
+        number = self.mentions.get((chunk, start))
+        return None if number is None else self._entities[number]
+
+    def entities(self) -> tuple[Entity, ...]:
+        return tuple(e for e in self._entities if e is not None)
+
+    def finish(self) -> None:
+        # A cluster folded into another has no names left and no entity.
+        self._entities = [c.entity() if c.names else None for c in self.clusters]
+
+
+def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
+    """Cluster the entity mentions of one document's Docs."""
+    gaz = gazetteer.load()
+    index = EntityIndex()
+    mentions = []
+    for chunk, (_, doc) in enumerate(docs):
+        for ent in doc.ents:
+            label = ent.label_
+            if label not in TYPE_OF_LABEL:
+                continue
+            name = _surface(ent)
+            if not name:
+                continue
+            mentions.append((chunk, ent, name, label))
+
+    by_key: dict[str, int] = {}
+
+    def cluster_for(key: str) -> int:
+        if key not in by_key:
+            by_key[key] = len(index.clusters)
+            index.clusters.append(Cluster(first=len(mentions)))
+        return by_key[key]
+
+    # Pass 1: gazetteer entries and exact names.
+    acronyms = _acronym_links(mentions)
+    for position, (chunk, ent, name, label) in enumerate(mentions):
+        entry = gaz.lookup(ent.ent_id_) if ent.ent_id_ else None
+        if entry is not None:
+            number = cluster_for("gaz:" + entry.name)
+            cluster = index.clusters[number]
+            cluster.canonical, cluster.types = entry.name, entry.types
+            if norm(name) != norm(entry.name):
+                cluster.reasons.add(f"gazetteer alias: {name}")
+        else:
+            key = acronyms.get(norm(name), norm(name))
+            if key != norm(name):
+                linked = by_key.get("gaz:" + key) if ("gaz:" + key) in by_key else None
+                number = linked if linked is not None else cluster_for("name:" + key)
+                index.clusters[number].reasons.add(f"acronym defined in text: {name}")
+            else:
+                number = cluster_for("name:" + key)
+        cluster = index.clusters[number]
+        cluster.names[name] += 1
+        cluster.labels[label] += 1
+        cluster.first = min(cluster.first, position)
+        index.mentions[(chunk, ent.start)] = number
+
+    _merge_short_names(index)
+    for cluster in index.clusters:
+        if cluster.names and not cluster.canonical:
+            cluster.types = _types(cluster)
+            cluster.canonical = max(cluster.names, key=lambda n: (len(n.split()), cluster.names[n], len(n)))
+    index.finish()
+    return index
+
+
+def _surface(ent) -> str:
+    tokens = list(ent)
+    while tokens and (tokens[-1].is_punct or tokens[-1].lower_ in {"'s", "\u2019s", "'"}):
+        tokens.pop()
+    while tokens and (tokens[0].is_punct or tokens[0].lower_ in {"the", "a", "an"}):
+        tokens.pop(0)
+    if not tokens:
+        return ""
+    text = ent.doc[tokens[0].i:tokens[-1].i + 1].text
+    return " ".join(text.split())
+
+
+def _types(cluster: Cluster) -> tuple[str, ...]:
+    ranked = [TYPE_OF_LABEL[label] for label, _ in cluster.labels.most_common()]
+    return tuple(dict.fromkeys(ranked[:1]))
+
+
+def _acronym_links(mentions) -> dict[str, str]:
+    """'Islamic State (ISIS)' and 'ISIS (Islamic State)' make the two names one."""
+    links: dict[str, str] = {}
+    for (chunk_a, a, name_a, _), (chunk_b, b, name_b, _) in zip(mentions, mentions[1:]):
+        if chunk_a != chunk_b or b.start - a.end not in (1, 2):
+            continue
+        between = a.doc[a.end:b.start].text.strip()
+        if between not in ("(", "( the", "(the") or b.end >= len(b.doc) or b.doc[b.end].text != ")":
+            continue
+        short, long_ = (name_b, name_a) if len(name_b) < len(name_a) else (name_a, name_b)
+        if _is_acronym(short, long_):
+            links[norm(short)] = norm(long_)
+    return links
+
+
+def _is_acronym(short: str, long_: str) -> bool:
+    letters = "".join(ch for ch in short if ch.isalpha())
+    if not letters.isupper() or len(letters) < 2:
+        return False
+    initials = "".join(w[0] for w in long_.replace("-", " ").split() if w[0].isalpha()).upper()
+    significant = "".join(w[0] for w in long_.replace("-", " ").split()
+                          if w[0].isupper()).upper()
+    return letters in (initials, significant) or letters.startswith(significant[:2]) and len(letters) <= len(initials) + 1
+
+
+def _merge_short_names(index: EntityIndex) -> None:
+    """Fold a cluster whose only names are part of one longer name of the same
+    type into that one: 'Zuckerberg' into 'Mark Zuckerberg'."""
+    clusters = index.clusters
+    full = defaultdict(list)
+    for number, cluster in enumerate(clusters):
+        for name in cluster.names:
+            words = _words(name)
+            if len(words) > 1:
+                full[words[-1]].append(number)
+                if _label(cluster) != "PERSON":
+                    full[words[0]].append(number)
+    target: dict[int, int] = {}
+    for number, cluster in enumerate(clusters):
+        if cluster.canonical:  # gazetteer entries keep their names
+            continue
+        names = list(cluster.names)
+        if not all(len(_words(n)) == 1 for n in names):
+            continue
+        word = _words(names[0])[0]
+        candidates = {c for c in full.get(word, ()) if c != number and _compatible(clusters[c], cluster)}
+        if len(candidates) == 1:
+            target[number] = candidates.pop()
+    for number, into in target.items():
+        while into in target:
+            into = target[into]
+        source, dest = clusters[number], clusters[into]
+        dest.names.update(source.names)
+        dest.labels.update(source.labels)
+        dest.reasons.add("short name of " + max(dest.names, key=len))
+        source.names.clear()
+        for mention, cluster in index.mentions.items():
+            if cluster == number:
+                index.mentions[mention] = into
+
+
+def _words(name: str) -> list[str]:
+    return [w for w in norm(name).split() if w not in HONORIFICS]
+
+
+def _label(cluster: Cluster) -> str:
+    return cluster.labels.most_common(1)[0][0] if cluster.labels else ""
+
+
+def _compatible(a: Cluster, b: Cluster) -> bool:
+    la, lb = _label(a), _label(b)
+    if vocab.PERSON in a.types or la == "PERSON":
+        return lb in {"PERSON", "ORG", "GPE"} and la == "PERSON"
+    return TYPE_OF_LABEL.get(la) == TYPE_OF_LABEL.get(lb) or {la, lb} <= {"ORG", "GROUP", "PLATFORM"}

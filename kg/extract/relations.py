@@ -1,0 +1,598 @@
+"""Relations from dependency patterns over one parsed sentence at a time.
+
+Each rule family is a function ``rule(reader, sentence)`` that yields
+``Found`` triples; the cue words come from data/patterns/relations.json.
+Arguments are read through the same helpers everywhere: ``reader.refs``
+finds the entities a noun phrase stands for (through appositions,
+coordination, pronouns, and holder nouns such as "accounts of X"), and
+``reader.subjects`` / ``reader.objects`` find a verb's logical arguments in
+active and passive voice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .. import vocab
+from ..facts import Entity
+from .entities import EntityIndex
+from .lexicon import Lexicon
+
+RELATIVE = {"who", "which", "that", "whom", "whose"}
+PRONOUNS = {
+    "he": {vocab.PERSON}, "him": {vocab.PERSON}, "his": {vocab.PERSON}, "himself": {vocab.PERSON},
+    "she": {vocab.PERSON}, "her": {vocab.PERSON}, "hers": {vocab.PERSON}, "herself": {vocab.PERSON},
+    "it": {vocab.GROUP, vocab.ORGANIZATION, vocab.PLATFORM}, "its": {vocab.GROUP, vocab.ORGANIZATION, vocab.PLATFORM},
+    "itself": {vocab.GROUP, vocab.ORGANIZATION, vocab.PLATFORM},
+    "they": {vocab.GROUP, vocab.ORGANIZATION}, "them": {vocab.GROUP, vocab.ORGANIZATION},
+    "their": {vocab.GROUP, vocab.ORGANIZATION}, "themselves": {vocab.GROUP, vocab.ORGANIZATION},
+}
+# "the group", "the company": definite descriptions that refer back to an entity.
+NOMINALS = {
+    "group": {vocab.GROUP}, "organization": {vocab.GROUP, vocab.ORGANIZATION},
+    "organisation": {vocab.GROUP, vocab.ORGANIZATION}, "militants": {vocab.GROUP},
+    "hackers": {vocab.GROUP}, "network": {vocab.GROUP}, "movement": {vocab.GROUP},
+    "company": {vocab.ORGANIZATION, vocab.PLATFORM}, "firm": {vocab.ORGANIZATION, vocab.PLATFORM},
+    "platform": {vocab.PLATFORM}, "app": {vocab.PLATFORM}, "site": {vocab.PLATFORM},
+    "service": {vocab.PLATFORM}, "agency": {vocab.ORGANIZATION}, "jihadists": {vocab.GROUP},
+    "extremists": {vocab.GROUP}, "insurgents": {vocab.GROUP}, "terrorists": {vocab.GROUP},
+}
+NAMING = {"name", "call", "dub", "know", "title"}
+FUTURE = {"will", "would", "'ll", "shall"}
+INTENT = {"threaten", "vow", "plan", "promise", "pledge", "call", "urge", "want", "intend", "warn",
+          "aim", "seek", "plot", "try", "attempt", "prepare", "encourage", "incite", "order", "tell", "ask"}
+
+
+@dataclass(frozen=True)
+class Found:
+    """A relation read from one sentence, before it becomes a Relation fact."""
+
+    subject: Entity
+    predicate: str
+    object: Entity
+    rule: str
+    confidence: float
+    sentence: object
+
+
+class Reader:
+    """The helpers rules use to read a sentence's arguments."""
+
+    def __init__(self, chunk: int, index: EntityIndex, lexicon: Lexicon, creators: dict, history):
+        self.chunk = chunk
+        self.index = index
+        self.lex = lexicon
+        self.creators = creators
+        self.history = history
+
+    def entity(self, token) -> Entity | None:
+        return self.index.entity_at(self.chunk, token)
+
+    def refs(self, token, depth: int = 0, media: bool = True) -> list[Entity]:
+        """The entities a noun phrase headed by ``token`` stands for."""
+        if token is None or depth > 6:
+            return []
+        found = self._refs(token, depth, media)
+        for child in token.children:
+            if child.dep_ == "conj":
+                found += self.refs(child, depth + 1, media)
+        return list(dict.fromkeys(found))
+
+    def _refs(self, token, depth: int, media: bool) -> list[Entity]:
+        own = self.entity(token)
+        if own is not None:
+            found = [own]
+            # "Facebook's Mark Zuckerberg, Twitter's Jack Dorsey": a list written as appositions.
+            for child in token.children:
+                if child.dep_ == "appos":
+                    other = self.entity(child)
+                    if other is not None and other.type == own.type:
+                        found.append(other)
+            return found
+        lower = token.lower_
+        if lower in RELATIVE and token.head.dep_ in {"relcl", "acl"}:
+            return self.refs(token.head.head, depth + 1, media)
+        if lower in PRONOUNS and token.pos_ == "PRON" or token.tag_ == "PRP$":
+            return self.history.resolve(token, PRONOUNS.get(lower, set()))
+        found = [e for c in token.children if c.dep_ == "appos" for e in self.refs(c, depth + 1, media)
+                 if not self._is_role(c)]
+        if token.dep_ == "appos" and self.entity(token.head) is not None:
+            found.append(self.entity(token.head))
+        if found:
+            return found
+        for child in token.children:  # "a group named X", "a group that calls itself X"
+            if child.dep_ in {"acl", "relcl"} and child.lemma_.lower() in NAMING:
+                named = [e for g in child.children if g.dep_ in {"oprd", "dobj", "attr", "xcomp"}
+                         and g.lower_ not in {"itself", "themselves"} for e in self.refs(g, depth + 1)]
+                if named:
+                    return named
+        if lower in NOMINALS and any(c.lower_ in {"the", "this", "that"} for c in token.children):
+            return self.history.resolve(token, NOMINALS[lower])
+        if lower in self.lex.artifacts and lower in self.creators:
+            return list(self.creators[lower])
+        return self.through(token, depth, media)
+
+    def through(self, token, depth: int = 0, media: bool = True) -> list[Entity]:
+        """Entities behind a non-entity noun: owners first ("accounts of X",
+        "X-related accounts", "X's accounts"), else the medium ("Facebook accounts")."""
+        owners, mediums, listed = [], [], []
+        for child in token.children:
+            dep = child.dep_
+            if dep == "poss":
+                owners += self.refs(child, depth + 1)
+            elif dep == "prep" and child.lower_ in {"including", "like", "as", "from"}:
+                # "airports including LAX", "groups such as X", "hackers like Y"
+                listed += [e for p in child.children if p.dep_ == "pobj" for e in self.refs(p, depth + 1)]
+            elif dep == "prep" and child.lower_ in {"of", "for", "by", "with", "within"}:
+                if token.lower_ in self.lex.holders or child.lower_ == "of":
+                    owners += [e for p in child.children if p.dep_ == "pobj" for e in self.refs(p, depth + 1)]
+            elif dep in {"acl", "amod"} and child.lower_ in self.lex.owner_links:
+                for grand in child.children:
+                    if grand.dep_ in {"npadvmod", "compound", "nmod", "advmod"}:
+                        owners += self.refs(grand, depth + 1)
+                    elif grand.dep_ in {"prep", "agent"}:
+                        owners += [e for p in grand.children if p.dep_ == "pobj" for e in self.refs(p, depth + 1)]
+            elif dep in {"compound", "nmod", "amod", "npadvmod"} and token.lower_ in self.lex.holders:
+                for e in self.refs(child, depth + 1):
+                    (mediums if e.type == vocab.PLATFORM or vocab.LOCATION in e.types else owners).append(e)
+        if listed:
+            return listed
+        if owners:
+            return owners
+        return mediums if media else []
+
+    def _is_role(self, token) -> bool:
+        return token.lower_ in self.lex.work_roles or token.lower_ in self.lex.leader_roles
+
+    def subjects(self, verb, depth: int = 0) -> list[Entity]:
+        """The logical subject of a verb: the agent of a passive, the head of a
+        relative clause, the subject shared by coordinated or controlled verbs."""
+        if depth > 4:
+            return []
+        found: list[Entity] = []
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children) or (
+            verb.tag_ == "VBN" and verb.dep_ in {"acl", "relcl"})
+        for child in verb.children:
+            if passive and child.dep_ == "agent":
+                found += [e for p in child.children if p.dep_ == "pobj" for e in self.refs(p)]
+            elif not passive and child.dep_ in {"nsubj", "csubj"}:
+                found += self.refs(child)
+        if found:
+            return found
+        if verb.pos_ == "NOUN":  # a headline verb the parser took for a noun
+            return [e for c in verb.lefts if c.dep_ in {"compound", "nsubj", "amod"} for e in self.refs(c)]
+        if not passive and verb.dep_ in {"relcl", "acl"} and not any(c.dep_ == "nsubj" for c in verb.children):
+            return self.refs(verb.head)
+        if verb.dep_ in {"xcomp", "conj", "advcl", "pcomp"} and verb.head is not verb:
+            head = verb.head
+            if head.dep_ == "prep":
+                head = head.head
+            return self.subjects(head, depth + 1)
+        return []
+
+    def objects(self, verb, preps: frozenset | set = frozenset()) -> list[Entity]:
+        """A verb's logical objects: the direct object (the subject of a
+        passive), and the objects of the prepositions named in ``preps``."""
+        found: list[Entity] = []
+        passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+        for child in verb.children:
+            if child.dep_ in {"dobj", "attr", "oprd"} or (passive and child.dep_ == "nsubjpass"):
+                found += self.refs(child)
+            elif child.dep_ in {"prep", "prt"} and child.lower_ in preps:
+                found += [e for p in child.children if p.dep_ == "pobj" for e in self.refs(p)]
+        if not found and passive is False and verb.dep_ in {"acl"} and verb.tag_ == "VBN":
+            found += self.refs(verb.head)
+        if not found and verb.dep_ == "relcl" and passive:
+            found += self.refs(verb.head)
+        return found
+
+    def pobjs(self, token, preps) -> list[Entity]:
+        return [e for c in token.children if c.dep_ == "prep" and c.lower_ in preps
+                for p in c.children if p.dep_ == "pobj" for e in self.refs(p)]
+
+
+def verb_key(token) -> list[str]:
+    """The lexicon keys of a verb: its lemma, and lemma plus particle ("shut down")."""
+    lemma = token.lemma_.lower()
+    keys = [lemma]
+    for child in token.children:
+        if child.dep_ == "prt" or (child.dep_ == "dobj" and child.lower_ == "war"):
+            keys.insert(0, f"{lemma} {child.lower_}")
+        if child.dep_ == "advmod" and child.lower_ in {"offline", "down"}:
+            keys.insert(0, f"{lemma} {child.lower_}")
+    return keys
+
+
+def is_verb(token) -> bool:
+    if token.pos_ in {"VERB", "AUX"}:
+        return True
+    # Headlines: "ISIS targets Facebook's Mark Zuckerberg" parses 'targets' as a noun.
+    return token.pos_ == "NOUN" and token.tag_ == "NNS" and any(c.dep_ == "dobj" for c in token.children)
+
+
+def negated(token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children)
+
+
+def intended(verb) -> bool:
+    """Said as a threat or plan, not as a deed: 'will attack', 'vowed to attack'."""
+    if any(c.dep_ == "aux" and c.lower_ in FUTURE for c in verb.children):
+        return True
+    head = verb.head
+    return verb.dep_ in {"xcomp", "advcl", "pcomp", "acomp"} and head.lemma_.lower() in INTENT
+
+
+def verb_rules(r: Reader, sent) -> Iterator[Found]:
+    lex = r.lex
+    for v in sent:
+        if not is_verb(v) or negated(v):
+            continue
+        keys = verb_key(v)
+        groups = [g for g in ("threatens", "attacks", "bans", "owns", "funds", "leads", "affiliatedWith",
+                              "worksFor", "usesPlatform", "locatedIn") if any(k in lex.verbs[g] for k in keys)]
+        if not groups:
+            continue
+        subjects = r.subjects(v)
+        for group in groups:
+            yield from _verb_group(r, v, group, subjects, sent)
+
+
+def _verb_group(r: Reader, v, group: str, subjects, sent) -> Iterator[Found]:
+    lemma = v.lemma_.lower()
+    if group == "threatens":
+        targets = r.objects(v, {"against", "on", "to"})
+        for x in v.children:  # "threatened to kill X"
+            if x.dep_ == "xcomp" and any(k in r.lex.verbs["attacks"] for k in verb_key(x)):
+                targets += r.objects(x, {"against", "on"})
+        yield from _pairs(subjects, vocab.THREATENS, targets, "verb:threaten", 0.8, sent)
+    elif group == "attacks":
+        targets = r.objects(v, {"against", "on", "at", "into"})
+        pred = vocab.THREATENS if intended(v) else vocab.ATTACKS
+        if lemma == "target" and pred == vocab.ATTACKS:
+            # Targeting a person is reported of threats and incitement far more often than of deeds.
+            people = [t for t in targets if t.type == vocab.PERSON]
+            yield from _pairs(subjects, vocab.THREATENS, people, "verb:target-person", 0.6, sent)
+            targets = [t for t in targets if t.type != vocab.PERSON]
+        yield from _pairs(subjects, pred, targets, f"verb:{pred}", 0.75, sent)
+    elif group == "bans":
+        targets = [e for c in v.children if c.dep_ in {"dobj", "nsubjpass"} for e in r.refs(c, media=False)]
+        targets += r.pobjs(v, {"from"}) if lemma in {"ban", "bar", "block"} else []
+        # Closing or removing a platform's accounts is not banning the platform.
+        targets = [t for t in targets if t.type != vocab.PLATFORM]
+        yield from _pairs(subjects, vocab.BANS, targets, "verb:ban", 0.75, sent)
+    elif group == "owns":
+        yield from _pairs(subjects, vocab.OWNS, r.objects(v), "verb:own", 0.7, sent)
+    elif group == "funds":
+        money = [c for c in v.children if c.dep_ == "dobj" and c.lower_ in r.lex.funding_nouns]
+        if money or lemma in {"provide", "send", "transfer", "give", "funnel", "channel", "pay", "donate", "raise"}:
+            recipients = r.pobjs(v, {"to", "for"}) + [e for m in money for e in r.pobjs(m, {"to", "for"})]
+            sources = subjects + r.pobjs(v, {"from"}) + [e for m in money for e in r.pobjs(m, {"from"})]
+            if money or recipients:
+                yield from _pairs(recipients, vocab.FUNDED_BY, sources, "verb:fund-transfer", 0.7, sent, reverse=False)
+        elif lemma in {"fund", "finance", "bankroll", "sponsor", "subsidize", "subsidise", "arm", "back"}:
+            yield from _pairs(r.objects(v), vocab.FUNDED_BY, subjects, "verb:fund", 0.75, sent)
+    elif group == "leads":
+        yield from _pairs(subjects, vocab.LEADS, r.objects(v), "verb:lead", 0.7, sent)
+    elif group == "worksFor":
+        objects = r.pobjs(v, {"for", "at", "with"}) + (r.objects(v) if lemma in {"join", "employ", "hire", "represent"} else [])
+        if lemma in {"employ", "hire"}:
+            yield from _pairs(r.objects(v), vocab.WORKS_FOR, subjects, "verb:employ", 0.7, sent)
+        else:
+            yield from _pairs(subjects, vocab.WORKS_FOR, [o for o in objects if o.type != vocab.GROUP], "verb:work", 0.7, sent)
+    elif group == "affiliatedWith":
+        others = r.objects(v, {"to", "with"})
+        yield from _pairs(subjects, vocab.AFFILIATED_WITH, [o for o in others if o.type == vocab.GROUP],
+                          "verb:affiliate", 0.7, sent)
+    elif group == "usesPlatform":
+        platforms = r.objects(v, r.lex.platform_preps)
+        yield from _pairs(subjects, vocab.USES_PLATFORM, platforms, "verb:use", 0.7, sent)
+    elif group == "locatedIn":
+        places = r.pobjs(v, {"in", "at", "near", "within", "inside", "outside", "across"})
+        holders = subjects if not any(c.dep_ == "nsubjpass" for c in v.children) else r.objects(v)
+        if v.dep_ in {"acl", "amod"}:
+            holders = r.refs(v.head)
+        yield from _pairs(holders, vocab.LOCATED_IN, places, "verb:located", 0.7, sent)
+
+
+def publish_rules(r: Reader, sent) -> Iterator[Found]:
+    """'posted videos on YouTube', 'a video released on Youtube by Boko Haram',
+    'Terror Monitor claimed via Twitter': the one who publishes uses the platform."""
+    lex = r.lex
+    for v in sent:
+        if not is_verb(v) or not any(k in lex.verbs["publishes"] | lex.verbs["usesPlatform"] for k in verb_key(v)):
+            continue
+        platforms = [e for e in r.pobjs(v, lex.platform_preps) if e.type == vocab.PLATFORM]
+        for child in v.children:  # "in a post on its Telegram account"
+            if child.dep_ == "prep":
+                for p in child.children:
+                    if p.dep_ == "pobj" and r.entity(p) is None:
+                        platforms += [e for e in r.pobjs(p, {"on", "via", "through"}) if e.type == vocab.PLATFORM]
+        if not platforms:
+            continue
+        users = r.subjects(v)
+        if not users and v.dep_ in {"acl", "relcl"}:
+            users = [e for e in r.refs(v.head) if e.type != vocab.PLATFORM]
+        yield from _pairs(users, vocab.USES_PLATFORM, platforms, "publish-on", 0.7, sent)
+
+
+def holder_rules(r: Reader, sent) -> Iterator[Found]:
+    """'ISIS's Telegram channel', 'the Facebook accounts of RTA',
+    'a Taliban YouTube radio channel': the owner uses the platform."""
+    holders = r.lex.holders
+    for token in sent:
+        if token.lower_ not in holders or r.entity(token) is not None:
+            continue
+        platforms, owners = [], []
+        for child in token.children:
+            refs = r.refs(child) if child.dep_ in {"compound", "poss", "nmod", "amod", "npadvmod"} else []
+            if child.dep_ == "prep" and child.lower_ in {"on", "in"}:
+                platforms += [e for p in child.children if p.dep_ == "pobj" for e in r.refs(p) if e.type == vocab.PLATFORM]
+            for e in refs:
+                (platforms if e.type == vocab.PLATFORM else owners).append(e)
+            if child.dep_ == "compound" and r.entity(child) is None:  # "Taliban YouTube radio channel"
+                for e in (r.refs(g) for g in child.children if g.dep_ in {"compound", "poss"}):
+                    for x in e:
+                        (platforms if x.type == vocab.PLATFORM else owners).append(x)
+        owners += [e for e in r.through(token, media=False) if e.type != vocab.PLATFORM]
+        if platforms and owners:
+            yield from _pairs(owners, vocab.USES_PLATFORM, platforms, "holder-of-account", 0.65, sent)
+
+
+def adjective_rules(r: Reader, sent) -> Iterator[Found]:
+    """'Telegram, a site popular with ISIS', 'the app favored by jihadists'."""
+    for token in sent:
+        if token.lower_ not in {"popular", "favored", "favoured", "favorite", "favourite", "preferred", "beloved"}:
+            continue
+        users = r.pobjs(token, {"with", "among", "by", "for"})
+        if token.dep_ in {"amod", "acl"}:
+            platforms = r.refs(token.head)
+        elif token.dep_ == "acomp":
+            platforms = [e for c in token.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
+        else:
+            platforms = []
+        yield from _pairs(users, vocab.USES_PLATFORM, platforms, "popular-with", 0.7, sent)
+
+
+def noun_rules(r: Reader, sent) -> Iterator[Found]:
+    """Event nouns: 'threats to Zuckerberg', 'the attack on Garissa University
+    College' claimed by al-Shabaab, 'ISIS's attacks against X'."""
+    lex = r.lex
+    for noun in sent:
+        lower = noun.lower_
+        if noun.pos_ not in {"NOUN", "PROPN"} or r.entity(noun) is not None:
+            continue
+        if lower in lex.threat_nouns:
+            pred, preps = vocab.THREATENS, {"to", "against", "on", "toward", "towards"}
+        elif lower in lex.attack_nouns:
+            pred, preps = vocab.ATTACKS, {"on", "against", "targeting", "at", "in", "of"}
+        else:
+            continue
+        if lower == "war" and not any(c.lower_ == "on" for c in noun.children):
+            continue
+        targets = r.pobjs(noun, preps)
+        agents = [e for c in noun.children if c.dep_ in {"poss", "compound", "nmod"} for e in r.refs(c)
+                  if e.type != vocab.LOCATION and e.type != vocab.PLATFORM]
+        agents += r.pobjs(noun, {"by", "from"})
+        if not agents:
+            agents = _governor_subjects(r, noun)
+        targets = [t for t in targets if t not in agents]
+        yield from _pairs(agents, pred, targets, f"noun:{pred}", 0.65, sent)
+
+
+def _governor_subjects(r: Reader, noun) -> list[Entity]:
+    """The subject of the verb that governs an event noun: 'X claimed
+    responsibility for the attack', 'the video ends with threats'."""
+    token = noun
+    for _ in range(4):
+        if token.dep_ in {"dobj", "pobj", "nsubjpass", "attr", "conj", "appos", "npadvmod"} or token.dep_ == "prep":
+            token = token.head
+            if is_verb(token) and not negated(token):
+                return r.subjects(token)
+        else:
+            return []
+    return []
+
+
+def role_rules(r: Reader, sent) -> Iterator[Found]:
+    """Titles and roles: 'Facebook CEO Mark Zuckerberg', 'Twitter's Jack Dorsey',
+    'Veryan Khan, editorial director at TRAC', 'the founder of the Atomwaffen
+    Division', 'Boko Haram leader Abubakar Shekau'."""
+    lex = r.lex
+    for token in sent:
+        person = r.entity(token)
+        if person is None or person.type != vocab.PERSON or not _is_head_of_entity(token):
+            continue
+        for role, orgs in _roles_of(r, token):
+            for org in orgs:
+                if org is person:
+                    continue
+                pred, confidence = _role_predicate(lex, role, org)
+                if pred:
+                    yield Found(person, pred, org, f"role:{role}", confidence, sent)
+                    if pred == vocab.LEADS and org.type in {vocab.ORGANIZATION, vocab.PLATFORM}:
+                        yield Found(person, vocab.WORKS_FOR, org, f"role:{role}", confidence, sent)
+        for child in token.children:  # "Twitter's Jack Dorsey"
+            if child.dep_ == "poss":
+                for org in r.refs(child):
+                    if org.type in {vocab.ORGANIZATION, vocab.PLATFORM, vocab.GROUP}:
+                        yield Found(person, vocab.WORKS_FOR if org.type != vocab.GROUP else vocab.AFFILIATED_WITH,
+                                    org, "role:possessive", 0.6, sent)
+
+
+def _roles_of(r: Reader, head) -> Iterator[tuple[str, list[Entity]]]:
+    lex = r.lex
+    roles_words = lex.work_roles | lex.leader_roles | lex.member_roles | lex.financier_roles
+    candidates = []
+    for child in head.children:
+        if child.dep_ in {"compound", "appos", "nmod", "amod"} and child.lower_ in roles_words:
+            candidates.append(child)
+    if head.dep_ == "appos" and head.head.lower_ in roles_words:
+        candidates.append(head.head)
+    if head.dep_ in {"compound"} and head.head.lower_ in roles_words:
+        candidates.append(head.head)
+    if head.dep_ == "nsubj":  # "X is the founder of Y", "X served as spokesman for Y"
+        verb = head.head
+        for child in verb.children:
+            if child.dep_ in {"attr", "acomp"} and child.lower_ in roles_words:
+                candidates.append(child)
+            if child.dep_ == "prep" and child.lower_ == "as":
+                candidates += [p for p in child.children if p.dep_ == "pobj" and p.lower_ in roles_words]
+    for role in candidates:
+        orgs = []
+        stack = [role]
+        while stack:  # "Taliban chief spokesman": the organization may sit on any word of the title
+            word = stack.pop()
+            for child in word.children:
+                if child.dep_ in {"compound", "poss", "nmod", "amod"} and child is not head:
+                    ents = r.refs(child)
+                    if ents:
+                        orgs += ents
+                    elif child.lower_ in roles_words or child.pos_ in {"ADJ", "NOUN"}:
+                        stack.append(child)
+        orgs += r.pobjs(role, {"of", "at", "for", "with", "in"})
+        title = " ".join(t.lower_ for t in role.lefts if t.dep_ in {"compound", "amod"} and t.lower_ in lex.leader_roles)
+        yield (f"{title} {role.lower_}".strip() if title else role.lower_), orgs
+
+
+def _role_predicate(lex, role: str, org: Entity) -> tuple[str | None, float]:
+    word = role.split()[-1]
+    if org.type == vocab.LOCATION:
+        return vocab.LOCATED_IN, 0.5
+    if word in lex.financier_roles:
+        return None, 0.0
+    if word in lex.member_roles:
+        return (vocab.AFFILIATED_WITH, 0.7) if org.type == vocab.GROUP else (None, 0.0)
+    if word in lex.leader_roles and ("chief" not in role or word == "chief") and word not in {"vice", "deputy"}:
+        return vocab.LEADS, 0.75
+    return vocab.WORKS_FOR, 0.75
+
+
+def financier_rules(r: Reader, sent) -> Iterator[Found]:
+    """'Hamas financiers Awad and Nasser', 'a financier for al-Qaida', 'Iran-backed groups'."""
+    lex = r.lex
+    for token in sent:
+        lower = token.lower_
+        if lower in lex.financier_roles and r.entity(token) is None:
+            beneficiaries = [e for c in token.children if c.dep_ in {"compound", "poss", "nmod"}
+                             for e in r.refs(c) if e.type in {vocab.GROUP, vocab.ORGANIZATION}]
+            beneficiaries += r.pobjs(token, {"for", "of", "to"})
+            funders = [e for c in token.children if c.dep_ == "appos" for e in r.refs(c)]
+            if token.dep_ in {"appos", "compound"} and r.entity(token.head):
+                funders += r.refs(token.head)
+            if token.dep_ == "attr":
+                funders += [e for c in token.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
+            yield from _pairs(beneficiaries, vocab.FUNDED_BY, funders, "role:financier", 0.65, sent)
+        elif lower in {"backed", "funded", "sponsored", "financed", "supported", "armed"} and token.dep_ in {"amod", "compound"}:
+            funders = [e for c in token.children if c.dep_ in {"npadvmod", "compound", "advmod", "nmod"} for e in r.refs(c)]
+            yield from _pairs(r.refs(token.head), vocab.FUNDED_BY, funders, "backed-by", 0.7, sent)
+
+
+def affiliation_rules(r: Reader, sent) -> Iterator[Found]:
+    """'Cyber-Caliphate, the hacking unit of ISIS', 'supporters of ISIS', 'pro-ISIS hackers'."""
+    lex = r.lex
+    for token in sent:
+        lower = token.lower_
+        if lower in lex.members and r.entity(token) is None:
+            parents = r.pobjs(token, {"of", "to", "for", "within"}) + [
+                e for c in token.children if c.dep_ in {"poss", "compound", "nmod"} for e in r.refs(c)]
+            parents = [p for p in parents if p.type == vocab.GROUP]
+            members = []
+            if token.dep_ == "appos" or token.dep_ == "attr":
+                members += r.refs(token.head) if token.dep_ == "appos" else [
+                    e for c in token.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
+            members += [e for c in token.children if c.dep_ == "appos" for e in r.refs(c)]
+            named = [e for c in token.children if c.dep_ == "acl" and c.lemma_ in {"name", "call", "know"}
+                     for g in c.children for e in r.refs(g)]
+            members += named
+            members = [m for m in members if m.type in {vocab.GROUP, vocab.PERSON}]
+            yield from _pairs(members, vocab.AFFILIATED_WITH, parents, "member-of", 0.7, sent)
+        if lower == "pro" and token.i + 2 < len(token.doc) and token.nbor().text == "-":
+            parent = r.entity(token.nbor(2))
+            head = token.head if token.head is not token else None
+            if parent is not None and parent.type == vocab.GROUP and head is not None:
+                while head.dep_ in {"amod", "compound"} and r.entity(head) is None and head.head is not head:
+                    head = head.head
+                yield from _pairs([e for e in r.refs(head) if e is not parent], vocab.AFFILIATED_WITH, [parent],
+                                  "pro-group", 0.6, sent)
+
+
+def location_rules(r: Reader, sent) -> Iterator[Found]:
+    """'Westgate mall in Nairobi', 'Kampala, Uganda', 'the Somalia-based al-Shabaab',
+    'Marie Ferraro of Bethany', 'Illinois Gov. James Thompson'."""
+    for token in sent:
+        if token.lower_ in {"based", "headquartered"}:
+            places = [e for c in token.children if c.dep_ in {"npadvmod", "compound", "nmod", "advmod"} for e in r.refs(c)]
+            places += r.pobjs(token, {"in", "at", "near"})
+            holders = r.refs(token.head) if token.dep_ in {"amod", "acl", "compound"} else []
+            yield from _pairs(holders, vocab.LOCATED_IN, places, "based-in", 0.8, sent)
+            continue
+        here = r.entity(token)
+        if here is None or not _is_head_of_entity(token):
+            continue
+        places = []
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in {"in", "of", "at", "near", "outside", "from"}:
+                if child.lower_ in {"of", "from"} and here.type not in {vocab.PERSON, vocab.LOCATION, vocab.ORGANIZATION}:
+                    continue
+                places += [e for p in child.children if p.dep_ == "pobj" for e in r.refs(p) if e.type == vocab.LOCATION]
+            elif child.dep_ in {"appos", "npadvmod"} and child.i > token.i and here.type == vocab.LOCATION:
+                # "Kampala, Uganda" but not a list "Poland, Italy and Norway"
+                other = r.entity(child)
+                if other is not None and other.type == vocab.LOCATION and not any(c.dep_ == "conj" for c in child.children):
+                    places.append(other)
+            elif child.dep_ in {"poss", "compound"} and here.type in {vocab.ORGANIZATION, vocab.GROUP}:
+                places += [e for e in r.refs(child) if e.type == vocab.LOCATION]
+        rule = "in-place" if here.type != vocab.LOCATION else "place-in-place"
+        yield from _pairs([here], vocab.LOCATED_IN, places, rule, 0.6, sent)
+
+
+def _is_head_of_entity(token) -> bool:
+    if not token.ent_type_:
+        return False
+    start = token.i
+    while start > 0 and token.doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(token.doc) and token.doc[end].ent_iob_ == "I":
+        end += 1
+    return token.doc[start:end].root.i == token.i
+
+
+def ownership_rules(r: Reader, sent) -> Iterator[Found]:
+    """'Meta, Facebook's parent company', 'owned by ByteDance', 'Google-owned YouTube'."""
+    lex = r.lex
+    for token in sent:
+        lower = token.lower_
+        if lower in {"owned", "operated", "developed", "run", "controlled", "created", "made"} and token.dep_ in {"acl", "amod", "relcl", "ROOT", "conj"}:
+            owners = [e for c in token.children if c.dep_ in {"npadvmod", "compound", "nmod"} for e in r.refs(c)]
+            owners += [e for c in token.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj" for e in r.refs(p)]
+            if token.dep_ in {"acl", "amod"}:
+                owned = r.refs(token.head)
+            else:
+                owned = [e for c in token.children if c.dep_ == "nsubjpass" for e in r.refs(c)]
+            yield from _pairs(owners, vocab.OWNS, owned, "owned-by", 0.75, sent)
+        elif lower in {"company", "firm", "owner", "parent", "operator", "developer", "maker"}:
+            words = {lower} | {c.lower_ for c in token.children if c.dep_ in {"compound", "amod"}}
+            if not words & lex.owner_roles:
+                continue
+            owned = [e for c in token.children if c.dep_ == "poss" for e in r.refs(c)] + r.pobjs(token, {"of", "behind"})
+            owners = r.refs(token.head) if token.dep_ == "appos" else []
+            owners += [e for c in token.children if c.dep_ == "appos" for e in r.refs(c)]
+            if token.dep_ == "attr":
+                owners += [e for c in token.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
+            yield from _pairs(owners, vocab.OWNS, owned, "owner-of", 0.7, sent)
+
+
+RULES = (verb_rules, publish_rules, holder_rules, adjective_rules, noun_rules, role_rules,
+         financier_rules, affiliation_rules, location_rules, ownership_rules)
+
+
+def _pairs(subjects, predicate: str, objects, rule: str, confidence: float, sent,
+           reverse: bool = False) -> Iterator[Found]:
+    for s in dict.fromkeys(subjects):
+        for o in dict.fromkeys(objects):
+            if s is o or s.key == o.key:
+                continue
+            if vocab.fits(predicate, s.types, o.types):
+                yield Found(s, predicate, o, rule, confidence, sent)

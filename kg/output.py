@@ -1,0 +1,79 @@
+"""Printing query results and figures for a terminal or a pipe."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+import pyoxigraph as ox
+
+from .query import term_text
+
+
+def _json_term(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        return term.value
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def print_result(result, fmt: str) -> None:
+    """Rows of a SELECT, triples of a CONSTRUCT, or the answer of an ASK."""
+    if isinstance(result, bool):
+        print(json.dumps({"boolean": result}) if fmt == "json" else ("yes" if result else "no"))
+        return
+    if isinstance(result, list):  # CONSTRUCT / DESCRIBE
+        if fmt == "json":
+            print(json.dumps([[_json_term(t.subject), _json_term(t.predicate), _json_term(t.object)] for t in result], indent=2))
+        else:
+            sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode("utf-8"))
+        return
+    variables, rows = result
+    names = [v.value for v in variables]
+    if fmt == "json":
+        print(json.dumps([dict(zip(names, map(_json_term, row))) for row in rows], indent=2, ensure_ascii=False))
+    elif fmt in ("csv", "tsv"):
+        writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([[term_text(t) for t in row] for row in rows])
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*names, show_lines=False, highlight=False)
+        for row in rows:
+            table.add_row(*[_short(term_text(t)) for t in row])
+        console = Console()
+        console.print(table)
+        console.print(f"{len(rows)} row(s)", style="dim")
+
+
+def _short(text: str) -> str:
+    from . import vocab
+
+    for prefix in (vocab.RESOURCE + "entity/", vocab.ONTOLOGY):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
+
+
+def print_stats(figures: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"{figures['documents']} documents, {figures['entities']} entities, {figures['relations']} relations, "
+                  f"{figures['threat_events']} threat events, {figures['assertions']} assertions, {figures['quads']} quads")
+    for title, counts in (("type", figures["by_type"]), ("predicate", figures["by_predicate"])):
+        table = Table(title.capitalize(), "count", title=f"By {title}", title_justify="left")
+        for name, n in counts.items():
+            table.add_row(name, str(n))
+        console.print(table)
+    table = Table("entity", "degree", "PageRank", title="Most central", title_justify="left")
+    for row in figures["central"]:
+        table.add_row(row["entity"], str(row["degree"]), f"{row['pagerank']:.4f}")
+    console.print(table)
+    parts = figures["components"]
+    console.print(f"{parts['count']} connected components; the largest has {parts['largest']} entities")

@@ -1,0 +1,132 @@
+"""SPARQL over the store: ready queries by name, parameters bound as typed
+literals (never pasted into the text), results as rows or serialised."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import config
+from .errors import QueryError
+from .store import Store
+
+_PARAM_DECL = re.compile(r"^#\s*@param\s+(\w+)\s*(.*)$", re.MULTILINE)
+_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class ReadyQuery:
+    """A SPARQL file from queries/: its name, what it answers, its parameters."""
+
+    name: str
+    text: str
+    description: str
+    params: dict[str, str]
+
+
+def ready_queries(folder: Path | None = None) -> dict[str, ReadyQuery]:
+    folder = folder or config.queries_dir()
+    found = {}
+    for path in sorted(folder.glob("*.rq")):
+        found[path.stem] = read_query_file(path)
+    return found
+
+
+def read_query_file(path: Path) -> ReadyQuery:
+    text = path.read_text(encoding="utf-8")
+    comments = [line[1:].strip() for line in text.splitlines() if line.startswith("#") and "@param" not in line]
+    params = {m.group(1): m.group(2).strip() for m in _PARAM_DECL.finditer(text)}
+    return ReadyQuery(path.stem, text, " ".join(comments).strip(), params)
+
+
+# A parameter is bound by substitution, which needs it in the SELECT list:
+# ready queries with parameters project them (the first columns).
+
+
+def resolve(query: str) -> ReadyQuery:
+    """QUERY as the CLI takes it: a .rq path, a ready query's name, or inline SPARQL."""
+    path = Path(query)
+    if query.endswith((".rq", ".sparql")):
+        if not path.is_file():
+            raise QueryError(f"{query}: no such query file")
+        return read_query_file(path)
+    ready = ready_queries()
+    if query in ready:
+        return ready[query]
+    if re.fullmatch(r"[\w-]+", query.strip()):
+        raise QueryError(f"unknown ready query '{query}'; the ready queries are: {', '.join(ready)}")
+    return ReadyQuery("inline", query, "", {})
+
+
+def bind(query: ReadyQuery, params: dict[str, str]) -> dict:
+    """Parameter values as SPARQL substitutions of plain literals."""
+    unknown = set(params) - set(query.params) if query.params else set()
+    if unknown and query.name != "inline":
+        raise QueryError(f"query '{query.name}' has no parameter {', '.join(sorted(unknown))}; "
+                         f"it takes: {', '.join(query.params) or 'none'}")
+    missing = [p for p in query.params if p not in params]
+    if missing:
+        raise QueryError(f"query '{query.name}' needs --param {missing[0]}=VALUE ({query.params[missing[0]]})")
+    return {ox.Variable(name): ox.Literal(value) for name, value in params.items()}
+
+
+def run(store: Store, query: ReadyQuery, params: dict[str, str] | None = None,
+        timeout: float = config.QUERY_TIMEOUT):
+    """Run a query with a time limit; returns pyoxigraph's result object."""
+    if _UPDATE.search(_strip_comments(query.text)) and not re.search(r"^\s*(SELECT|CONSTRUCT|ASK|DESCRIBE|PREFIX|BASE)", _strip_comments(query.text), re.I):
+        raise QueryError("SPARQL Update is not allowed here; kg query only reads the graph")
+    substitutions = bind(query, params or {})
+    outcome: dict = {}
+
+    def work():
+        try:
+            result = store.query(query.text, substitutions or None)
+            if isinstance(result, ox.QuerySolutions):
+                outcome["value"] = (list(result.variables), [list(row) for row in result])
+            elif isinstance(result, ox.QueryTriples):
+                outcome["value"] = list(result)
+            else:
+                outcome["value"] = bool(result)
+        except SyntaxError as exc:
+            outcome["error"] = QueryError(f"malformed SPARQL: {syntax_message(exc, query.text)}")
+        except (OSError, RuntimeError, ValueError) as exc:
+            outcome["error"] = QueryError(f"query failed: {exc}")
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise QueryError(f"query took longer than {timeout:g} s; narrow it or raise --timeout")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _strip_comments(text: str) -> str:
+    return re.sub(r"#[^\n]*", "", text)
+
+
+def syntax_message(exc: SyntaxError, text: str) -> str:
+    """Oxigraph's parse error with line and column."""
+    message = str(exc).strip()
+    match = re.search(r"(\d+):(\d+)", message)
+    if match and "line" not in message:
+        line, column = match.groups()
+        source = text.splitlines()[int(line) - 1] if int(line) - 1 < len(text.splitlines()) else ""
+        message = f"line {line}, column {column}: {message}" + (f" — near: {source.strip()[:80]}" if source else "")
+    return " ".join(message.split())
+
+
+def term_text(term) -> str:
+    """A readable form of an RDF term for tables."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        return term.value
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    return str(term)
