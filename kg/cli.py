@@ -329,5 +329,31 @@ def remove(refs, store_path):
     click.echo(f"removed {len(graphs)} document(s)")
 
 
+@main.command(name="eval")
+@click.argument("gold_dir", type=click.Path(file_okay=False))
+@click.option("--model", default=None, metavar="NAME", help="Installed spaCy model.")
+@click.option("--json", "json_path", default=None, metavar="FILE", help="Also write the full report as JSON.")
+@click.option("--errors/--no-errors", default=True, show_default=True, help="List every miss and false positive.")
+def eval_(gold_dir, model, json_path, errors):
+    """Score extraction against gold NAME.txt + NAME.json pairs.
+
+    Prints entity and relation precision, recall and F1 overall, by entity
+    type and by predicate, then every miss and false positive with its
+    sentence. Scoring follows ../shared/eval/GUIDELINES.md.
+
+    Example:
+
+        kg eval ../shared/eval/dev --json dev-score.json
+    """
+    from .evaluate import evaluate
+    from .export import write_atomic
+    from .output import print_score
+
+    score = evaluate(gold_dir, model)
+    print_score(score, errors)
+    if json_path:
+        write_atomic(Path(json_path), json.dumps(score.as_dict(), indent=2).encode("utf-8"))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

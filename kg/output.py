@@ -77,3 +77,24 @@ def print_stats(figures: dict) -> None:
     console.print(table)
     parts = figures["components"]
     console.print(f"{parts['count']} connected components; the largest has {parts['largest']} entities")
+
+
+def print_score(score, errors: bool = True) -> None:
+    """The scores as tables, errors first so the totals end the output."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    if errors:
+        for error in sorted(score.errors, key=lambda e: (e["kind"], e["doc"], e["error"])):
+            line = f"{error['kind']:8} {error['error']:28} {error['doc']}: {error['item']}"
+            console.print(line, markup=False)
+            if error.get("sentence"):
+                console.print(f"{'':38}“{error['sentence'][:200]}”", markup=False, style="dim")
+    for title, rows in (("Entity type", score.by_type), ("Predicate", score.by_predicate)):
+        table = Table(title, "P", "R", "F1", "TP", "FP", "FN", title_justify="left")
+        for name, c in sorted(rows.items()):
+            table.add_row(name, f"{c.precision:.3f}", f"{c.recall:.3f}", f"{c.f1:.3f}", str(c.tp), str(c.fp), str(c.fn))
+        console.print(table)
+    for name, c in (("entities", score.entities), ("relations", score.relations)):
+        console.print(f"{name:9}  P {c.precision:.3f}  R {c.recall:.3f}  F1 {c.f1:.3f}  (tp {c.tp}, fp {c.fp}, fn {c.fn})")

@@ -105,6 +105,8 @@ def document_quads(facts: DocumentFacts, added: datetime | None = None):
         for alias in entity.aliases:
             plain.append(Quad(node, ALT_LABEL, Literal(alias), DEFAULT))
         prov.append(Quad(node, kg("mentionedIn"), graph, graph))
+        for name in (entity.name, *entity.aliases):
+            prov.append(Quad(node, kg("mentionedAs"), Literal(name), graph))
         for reason in entity.merged_because:
             prov.append(Quad(node, kg("mergeReason"), Literal(reason), graph))
     assertions: dict[tuple, NamedNode] = {}
