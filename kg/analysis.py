@@ -12,6 +12,9 @@ from . import rdf, vocab
 from .query import term_text
 from .store import Store
 
+# A company that is also its service (Facebook) is shown as the platform.
+TYPE_PRIORITY = (vocab.PERSON, vocab.GROUP, vocab.PLATFORM, vocab.ORGANIZATION, vocab.LOCATION)
+
 _ENTITIES = """
 SELECT ?e ?label ?type WHERE { ?e a ?type ; rdfs:label ?label . VALUES ?type { %s } }
 """
@@ -59,7 +62,7 @@ def load_graph(store: Store, min_confidence: float = 0.0, with_evidence: bool = 
             continue
         graph.add_node(node, label=row["label"].value, types=[type_], aliases=[], documents=0)
     for node, data in graph.nodes(data=True):
-        data["types"].sort(key=vocab.ENTITY_TYPES.index)
+        data["types"].sort(key=TYPE_PRIORITY.index)
         data["type"] = data["types"][0]
     for row in store.query(_ALIASES):
         if row["e"].value in graph:

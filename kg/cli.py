@@ -96,9 +96,9 @@ def build(inputs, store_path, model, workers, quiet):
 
                 report = run_build(store, inputs, model=model, workers=workers, progress=tick)
         for where, why in report.notes:
-            console.print(f"[yellow]note:[/] {where} {why}", highlight=False)
+            click.echo(f"note: {where} {why}", err=True)
         for where, why in report.skipped:
-            console.print(f"[yellow]skipped:[/] {where} {why}", highlight=False)
+            click.echo(f"skipped: {where} {why}", err=True)
         status = "interrupted; stored so far" if report.interrupted else "built"
         click.echo(f"{status}: {report.added} new, {report.replaced} replaced, {report.unchanged} unchanged document(s); "
                    f"{report.entities} entities, {report.relations} relations, {report.threats} threats; "

@@ -43,6 +43,9 @@ PLATFORM_NOUNS = {"account", "accounts", "channel", "channels", "page", "pages",
                   "profile", "profiles", "feed", "feeds", "app", "apps", "user", "users", "handle",
                   "handles", "chat", "chats", "tweet", "tweets", "messenger", "server", "servers",
                   "forum", "forums", "platform", "site", "website", "groups", "subscribers", "followers"}
+FACILITIES = {"mall", "airport", "hotel", "university", "college", "school", "church", "synagogue", "mosque",
+              "stadium", "embassy", "hospital", "prison", "base", "station", "market", "square", "bridge",
+              "palace", "temple", "cathedral", "theater", "theatre", "club", "restaurant", "cafe", "plant"}
 NAMING_LEMMAS = {"name", "call", "dub", "know", "title"}
 QUOTES = {'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "``", "''"}
 DROP_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE", "LAW"}
@@ -121,14 +124,44 @@ def retype_entities(doc):
 
     gaz = gazetteer.load()
     spans = []
-    for ent in doc.ents:
+    for ent in _merge_adjacent(doc, list(doc.ents)):
         span = _retyped(doc, ent, gaz)
         if span is not None:
-            spans.append(span)
+            spans.append(_with_facility(doc, span))
     quoted = list(_quoted_group_names(doc))
     # Quoted names win over the model's partial spans inside them.
     doc.ents = filter_spans(quoted + spans) if quoted else filter_spans(spans)
     return doc
+
+
+def _merge_adjacent(doc, ents):
+    """The small model splits some names in two ("Lockheed" + "Martin"): join
+    model entities of one label that touch with only a space between."""
+    from spacy.tokens import Span
+
+    merged = []
+    for ent in ents:
+        last = merged[-1] if merged else None
+        if (last is not None and last.end == ent.start and last.label_ == ent.label_ and not ent.ent_id_
+                and not last.ent_id_ and ent.label_ in {"ORG", "PERSON", "GPE", "FAC"} and doc[last.end - 1].whitespace_):
+            merged[-1] = Span(doc, last.start, ent.end, label=ent.label_)
+        else:
+            merged.append(ent)
+    return merged
+
+
+def _with_facility(doc, span):
+    """'Westgate' + 'shopping mall' is a place: take the facility noun into the name."""
+    from spacy.tokens import Span
+
+    if span.label_ not in {"PERSON", "ORG", "GPE", "NORP", "FAC"} or span.ent_id_:
+        return span
+    end = span.end
+    while end < len(doc) and end - span.end < 3 and doc[end].is_lower and doc[end].pos_ == "NOUN":
+        if doc[end].lower_ in FACILITIES:
+            return Span(doc, span.start, end + 1, label="FAC")
+        end += 1
+    return span
 
 
 def _retyped(doc, ent, gaz):

@@ -160,6 +160,8 @@ class Reader:
                 found += self.refs(child)
         if found:
             return found
+        if self.misread_modifier(verb):
+            return [self.entity(verb.doc[verb.i - 1])]
         if verb.pos_ == "NOUN":  # a headline verb the parser took for a noun
             return [e for c in verb.lefts if c.dep_ in {"compound", "nsubj", "amod"} for e in self.refs(c)]
         if not passive and verb.dep_ in {"relcl", "acl"} and not any(c.dep_ == "nsubj" for c in verb.children):
@@ -171,16 +173,24 @@ class Reader:
             return self.subjects(head, depth + 1)
         return []
 
-    def objects(self, verb, preps: frozenset | set = frozenset()) -> list[Entity]:
+    def misread_modifier(self, verb) -> bool:
+        """'Twitter suspended accounts ...' parsed as a noun phrase with 'suspended'
+        modifying 'accounts': the name just before the verb is its subject."""
+        return (verb.dep_ in {"amod", "compound"} and verb.tag_ in {"VBD", "VBZ", "VBN"} and verb.i > 0
+                and self.entity(verb.doc[verb.i - 1]) is not None)
+
+    def objects(self, verb, preps: frozenset | set = frozenset(), media: bool = True) -> list[Entity]:
         """A verb's logical objects: the direct object (the subject of a
         passive), and the objects of the prepositions named in ``preps``."""
         found: list[Entity] = []
         passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
         for child in verb.children:
             if child.dep_ in {"dobj", "attr", "oprd"} or (passive and child.dep_ == "nsubjpass"):
-                found += self.refs(child)
+                found += self.refs(child, media=media)
             elif child.dep_ in {"prep", "prt"} and child.lower_ in preps:
                 found += [e for p in child.children if p.dep_ == "pobj" for e in self.refs(p)]
+        if not found and (self.misread_modifier(verb) or verb.dep_ == "amod" and any(c.dep_ == "nsubj" for c in verb.children)):
+            found += self.refs(verb.head, media=media)
         if not found and passive is False and verb.dep_ in {"acl"} and verb.tag_ == "VBN":
             found += self.refs(verb.head)
         if not found and verb.dep_ == "relcl" and passive:
@@ -256,8 +266,7 @@ def _verb_group(r: Reader, v, group: str, subjects, sent) -> Iterator[Found]:
             targets = [t for t in targets if t.type != vocab.PERSON]
         yield from _pairs(subjects, pred, targets, f"verb:{pred}", 0.75, sent)
     elif group == "bans":
-        targets = [e for c in v.children if c.dep_ in {"dobj", "nsubjpass"} for e in r.refs(c, media=False)]
-        targets += r.pobjs(v, {"from"}) if lemma in {"ban", "bar", "block"} else []
+        targets = r.objects(v, {"from"} if lemma in {"ban", "bar", "block"} else set(), media=False)
         # Closing or removing a platform's accounts is not banning the platform.
         targets = [t for t in targets if t.type != vocab.PLATFORM]
         yield from _pairs(subjects, vocab.BANS, targets, "verb:ban", 0.75, sent)
@@ -335,6 +344,9 @@ def holder_rules(r: Reader, sent) -> Iterator[Found]:
                     for x in e:
                         (platforms if x.type == vocab.PLATFORM else owners).append(x)
         owners += [e for e in r.through(token, media=False) if e.type != vocab.PLATFORM]
+        if platforms and not owners and token.dep_ in {"dobj", "pobj"} and is_verb(token.head):
+            # "The Taliban created accounts on Telegram": whoever has or makes the accounts.
+            owners = [e for e in r.subjects(token.head) if e.type != vocab.PLATFORM]
         if platforms and owners:
             yield from _pairs(owners, vocab.USES_PLATFORM, platforms, "holder-of-account", 0.65, sent)
 

@@ -1,0 +1,74 @@
+"""Shared fixtures: a real spaCy model, a real Oxigraph store built from the
+bundled samples, and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+ISIS = SAMPLES / "isis_threatens_tech_ceos.txt"
+EVAL = ROOT.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.pipeline import pipeline
+
+    return pipeline()
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory):
+    """A store built from the bundled samples, once per test session (read-only use)."""
+    from kg.build import build
+    from kg.store import open_store
+
+    path = tmp_path_factory.mktemp("samples") / "store"
+    with open_store(path, create=True) as store:
+        build(store, [str(SAMPLES)])
+    return path
+
+
+@pytest.fixture(scope="session")
+def isis_store(tmp_path_factory):
+    from kg.build import build
+    from kg.store import open_store
+
+    path = tmp_path_factory.mktemp("isis") / "store"
+    with open_store(path, create=True) as store:
+        build(store, [str(ISIS)])
+    return path
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def store_copy(sample_store, tmp_path):
+    """A writable copy of the sample store."""
+    target = tmp_path / "store"
+    shutil.copytree(sample_store, target, ignore=shutil.ignore_patterns("LOCK"))
+    return target
+
+
+def facts_of(nlp, text: str, doc_id: str = "t.txt"):
+    """Extract facts from a text with the real model."""
+    from kg.documents import text_document
+    from kg.extract import document_facts
+    from kg.nlp import parse
+
+    document = text_document(doc_id, text)
+    (doc, docs), = parse(nlp, [document])
+    return document_facts(doc, docs)
+
+
+def triples_of(facts) -> set[tuple[str, str, str]]:
+    names = {e.key: e.name for e in facts.entities}
+    return {(names[r.subject], r.predicate, names[r.object]) for r in facts.relations}

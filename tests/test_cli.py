@@ -1,0 +1,118 @@
+"""Every command through the real CLI, with real inputs."""
+
+import json
+import re
+
+import pytest
+
+from kg.cli import main
+
+from conftest import ISIS, ROOT, SAMPLES
+
+pytestmark = pytest.mark.model
+
+
+def invoke(runner, *args):
+    return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_cli_help_has_examples(runner):
+    result = invoke(runner, "--help")
+    assert result.exit_code == 0 and "Example:" in result.output
+    for name in main.commands:
+        sub = invoke(runner, name, "--help")
+        assert sub.exit_code == 0 and "Example:" in sub.output, name
+
+
+def test_cli_every_command_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for name in main.commands:
+        assert re.search(rf"\bkg {name}\b", readme), f"kg {name} is not documented in README.md"
+
+
+def test_cli_build_summary_and_idempotence(runner, tmp_path):
+    store = tmp_path / "s"
+    first = invoke(runner, "build", ISIS, "--store", store)
+    assert first.exit_code == 0
+    assert re.search(r"1 new, 0 replaced, 0 unchanged document\(s\); \d+ entities, \d+ relations", first.output)
+    again = invoke(runner, "build", ISIS, "--store", store)
+    assert "0 new, 0 replaced, 1 unchanged" in again.output
+
+
+def test_cli_build_reports_skips_and_fails_when_nothing_readable(runner, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_text("")
+    result = runner.invoke(main, ["build", str(tmp_path / "in"), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 1
+    assert "skipped:" in result.output and "is empty" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_missing_input_is_one_line_error(runner, tmp_path):
+    result = runner.invoke(main, ["build", str(tmp_path / "nope.txt"), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("Error:") and len(result.output.strip().splitlines()) == 1
+
+
+def test_cli_query_formats(runner, sample_store):
+    table = invoke(runner, "query", "threats", "--store", sample_store)
+    assert table.exit_code == 0 and "Mark Zuckerberg" in table.output
+    rows = json.loads(invoke(runner, "query", "bans", "--store", sample_store, "--format", "json").output)
+    assert {"platform", "banned", "sentence"} <= set(rows[0])
+    csv_out = invoke(runner, "query", "roles", "--store", sample_store, "--format", "csv").output
+    assert csv_out.splitlines()[0] == "person,role,organization"
+    tsv_out = invoke(runner, "query", "entity", "--param", "name=Twitter", "--store", sample_store, "--format", "tsv")
+    assert "\t" in tsv_out.output
+
+
+def test_cli_query_errors_exit_1(runner, sample_store):
+    bad = runner.invoke(main, ["query", "SELECT ?x WHERE {", "--store", str(sample_store)])
+    assert bad.exit_code == 1 and "line 1, column" in bad.output
+    unknown = runner.invoke(main, ["query", "nosuchquery", "--store", str(sample_store)])
+    assert unknown.exit_code == 1 and "threats" in unknown.output
+
+
+def test_cli_usage_error_exits_2(runner):
+    assert runner.invoke(main, ["query"]).exit_code == 2
+
+
+def test_cli_export_to_file(runner, sample_store, tmp_path):
+    out = tmp_path / "graph.ttl"
+    result = invoke(runner, "export", "--store", sample_store, "-o", out)
+    assert result.exit_code == 0 and out.read_text().startswith("@prefix")
+    nt = invoke(runner, "export", "--store", sample_store, "--format", "nt")
+    assert nt.output.count(" .\n") > 100
+
+
+def test_cli_viz_writes_self_contained_page(runner, sample_store, tmp_path):
+    out = tmp_path / "g.html"
+    result = invoke(runner, "viz", "--store", sample_store, "-o", out, "--types", "Group,Person,Platform")
+    assert result.exit_code == 0
+    page = out.read_text()
+    assert "vis.Network" in page and "cdn" not in page.lower() and "<script src" not in page
+
+
+def test_cli_viz_focus_unknown_entity(runner, sample_store, tmp_path):
+    result = runner.invoke(main, ["viz", "--store", str(sample_store), "--focus", "Nobody Atall", "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 1 and "no entity named" in result.output
+
+
+def test_cli_stats_and_path(runner, sample_store):
+    stats = json.loads(invoke(runner, "stats", "--store", sample_store, "--json").output)
+    assert stats["documents"] == len(list(SAMPLES.glob("*.txt")))
+    assert stats["by_type"]["Group"] > 0 and stats["central"]
+    path = invoke(runner, "path", "Jack Dorsey", "Telegram", "--store", sample_store)
+    assert path.exit_code == 0 and "—" in path.output
+
+
+def test_cli_documents_and_remove(runner, store_copy):
+    listed = invoke(runner, "documents", "--store", store_copy).output
+    assert "isis_threatens_tech_ceos.txt" in listed
+    removed = invoke(runner, "remove", "isis_threatens_tech_ceos.txt", "--store", store_copy)
+    assert removed.exit_code == 0
+    assert "isis_threatens_tech_ceos.txt" not in invoke(runner, "documents", "--store", store_copy).output
+
+
+def test_cli_queries_lists_ready_queries(runner):
+    out = invoke(runner, "queries").output
+    assert "threats" in out and "--param name=" in out

@@ -1,0 +1,73 @@
+"""Exports parse back to the same graph."""
+
+import io
+import json
+
+import networkx as nx
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from kg import export
+from kg.store import open_store
+
+pytestmark = pytest.mark.model
+
+
+def store_graph(store) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    import pyoxigraph as ox
+
+    graph.parse(data=ox.serialize(export.triples(store), format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    return graph
+
+
+@pytest.mark.parametrize("fmt, parser", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_export_triple_formats_round_trip(sample_store, fmt, parser):
+    with open_store(sample_store, read_only=True) as store:
+        data = export.serialize(store, fmt)
+        expected = store_graph(store)
+    back = rdflib.Graph().parse(data=data.decode("utf-8"), format=parser)
+    assert len(back) == len(expected) > 100
+    assert isomorphic(back, expected)
+
+
+@pytest.mark.parametrize("fmt, parser", [("trig", "trig"), ("nq", "nquads")])
+def test_export_dataset_formats_keep_one_graph_per_document(sample_store, fmt, parser):
+    with open_store(sample_store, read_only=True) as store:
+        data = export.serialize(store, fmt)
+        documents = len(store.documents())
+        quads = len(store)
+    dataset = rdflib.Dataset()
+    dataset.parse(data=data.decode("utf-8"), format=parser)
+    named = [g for g in dataset.graphs() if g.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID and len(g)]
+    assert len(named) == documents
+    assert sum(1 for _ in dataset.quads()) == quads
+
+
+def test_export_jsonld_uses_short_names(sample_store):
+    with open_store(sample_store, read_only=True) as store:
+        data = json.loads(export.serialize(store, "jsonld"))
+    text = json.dumps(data)
+    assert "@context" in data
+    assert '"threatens"' in text and "ontology#threatens" not in text
+
+
+def test_export_graphml_matches_graph(sample_store):
+    from kg.analysis import load_graph
+
+    with open_store(sample_store, read_only=True) as store:
+        data = export.serialize(store, "graphml")
+        graph = load_graph(store)
+    back = nx.read_graphml(io.BytesIO(data))
+    assert back.number_of_nodes() == graph.number_of_nodes()
+    assert back.number_of_edges() == graph.number_of_edges()
+
+
+def test_export_write_is_atomic(sample_store, tmp_path):
+    target = tmp_path / "out.ttl"
+    target.write_text("old")
+    with open_store(sample_store, read_only=True) as store:
+        export.write(store, "ttl", str(target))
+    assert target.read_text().startswith("@prefix")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]

@@ -1,0 +1,61 @@
+"""Ready queries, parameters, and query errors."""
+
+import pytest
+
+from kg import query as q
+from kg.errors import QueryError
+from kg.store import open_store
+
+pytestmark = pytest.mark.model
+
+
+def run(path, text, **params):
+    with open_store(path, read_only=True) as store:
+        return q.run(store, q.resolve(text), params)
+
+
+def test_query_ready_queries_exist_with_descriptions():
+    ready = q.ready_queries()
+    for name in ("threats", "platforms", "bans", "roles", "entity", "evidence"):
+        assert name in ready and ready[name].description
+
+
+@pytest.mark.parametrize("name", ["threats", "platforms", "bans", "roles"])
+def test_query_ready_queries_answer_on_samples(sample_store, name):
+    variables, rows = run(sample_store, name)
+    assert rows, name
+
+
+def test_query_parameter_is_a_literal_not_text(sample_store):
+    _, rows = run(sample_store, "entity", name="ISIS")
+    assert any(r[3].value == "Telegram" for r in rows)
+    _, rows = run(sample_store, "entity", name='ISIS" } } DROP ALL #')
+    assert rows == []
+
+
+def test_query_evidence_between_two_entities(sample_store):
+    variables, rows = run(sample_store, "evidence", a="Twitter", b="ISIS")
+    names = [v.value for v in variables]
+    found = [dict(zip(names, row)) for row in rows]
+    bans = [row for row in found if row["predicate"].value == "bans"]
+    assert bans and int(bans[0]["end"].value) > int(bans[0]["start"].value) and bans[0]["sentence"].value
+
+
+def test_query_missing_parameter(sample_store):
+    with pytest.raises(QueryError, match="--param name="):
+        run(sample_store, "entity")
+
+
+def test_query_unknown_name_lists_ready_queries():
+    with pytest.raises(QueryError, match="threats"):
+        q.resolve("threatz")
+
+
+def test_query_malformed_points_at_line_and_column(sample_store):
+    with pytest.raises(QueryError, match="line 2, column"):
+        run(sample_store, "SELECT ?s WHERE {\n ?s ?p }")
+
+
+def test_query_update_is_refused(sample_store):
+    with pytest.raises(QueryError, match="Update"):
+        run(sample_store, "DELETE WHERE { ?s ?p ?o }")
