@@ -91,8 +91,9 @@ def document_facts(document: Document, docs: list[tuple[int, object]]) -> Docume
                             fact.rule, fact.confidence)
         relations.append(Relation(fact.subject.key, fact.predicate, fact.object.key, evidence))
         if fact.predicate == vocab.THREATENS:
-            here = [index.entity_at(_chunk_of(docs, sent), t) for t in sent]
-            media = events.media_in([e for e in here if e is not None],
+            chunk = _chunk_of(docs, sent)
+            said_on = [index.entity_at(chunk, t) for t in sent if events.published_on(t)]
+            media = events.media_in([e for e in said_on if e is not None],
                                     uses.get(fact.subject.key, {}).values())
             threats.append(events.threat_from(fact, evidence, media, document.date))
     return DocumentFacts(document, index.entities(), tuple(relations), tuple(threats))

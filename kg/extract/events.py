@@ -29,7 +29,18 @@ def threat_from(found, evidence: Evidence, media, date: str) -> Threat:
     )
 
 
-def media_in(sentence_entities, actor_platforms) -> list:
-    """Platforms a threat went out on: named in the sentence, else the actor's known platforms."""
-    here = [e for e in sentence_entities if e.type == vocab.PLATFORM]
+MEDIUM_PREPS = {"on", "via", "through", "onto", "across", "over"}
+MEDIUM_NOUNS = {"account", "accounts", "channel", "channels", "page", "post", "posts", "video", "videos", "feed"}
+
+
+def published_on(token) -> bool:
+    """A name said as a medium: 'on Telegram', 'a Telegram channel'."""
+    head = token.head
+    return (token.dep_ == "pobj" and head.lower_ in MEDIUM_PREPS) or (
+        token.dep_ in {"compound", "nmod"} and head.lower_ in MEDIUM_NOUNS)
+
+
+def media_in(sentence_media, actor_platforms) -> list:
+    """Platforms a threat went out on: said in the sentence, else the actor's known platforms."""
+    here = [e for e in sentence_media if e.type == vocab.PLATFORM]
     return here or list(actor_platforms)
