@@ -6,8 +6,10 @@ facts is the job of kg.extract.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from . import config, gazetteer
 from .errors import ModelError
@@ -65,12 +67,21 @@ def load(model: str | None = None):
         ) from exc
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"spaCy model '{name}' lacks a parser or NER; kg needs both")
+    _split_slashes(nlp)
     nlp.add_pipe("kg_paragraphs", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="kg_gazetteer", before="ner",
                          config={"overwrite_ents": True, "validate": False})
     ruler.add_patterns(gazetteer_patterns(nlp))
     nlp.add_pipe("kg_entity_rules", after="ner")
     return nlp
+
+
+def _split_slashes(nlp) -> None:
+    """'ISIS/Daesh' is two names: split words joined by a slash."""
+    from spacy.util import compile_infix_regex
+
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-z])/(?=[A-Za-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def gazetteer_patterns(nlp) -> list[dict]:
@@ -92,6 +103,19 @@ def gazetteer_patterns(nlp) -> list[dict]:
                 pattern = [{"LOWER": t.lower()} for t in tokens]
             patterns.append({"label": label, "pattern": pattern, "id": entry.name})
     return patterns
+
+
+@lru_cache(maxsize=1)
+def _not_entities() -> tuple[frozenset, frozenset]:
+    data = json.loads((config.data_dir() / "patterns" / "not_entities.json").read_text(encoding="utf-8"))
+    return frozenset(data["names"]), frozenset(data["heads"])
+
+
+def not_entity(text: str) -> bool:
+    """Generic words, technical terms and ideologies the model takes for names."""
+    names, heads = _not_entities()
+    key = gazetteer.norm(text)
+    return key in names or key.split()[-1] in heads if key else True
 
 
 def _register() -> None:
@@ -128,9 +152,10 @@ def retype_entities(doc):
         span = _retyped(doc, ent, gaz)
         if span is not None:
             spans.append(_with_facility(doc, span))
+    acronyms = _acronym_names(doc, spans)
     quoted = list(_quoted_group_names(doc))
-    # Quoted names win over the model's partial spans inside them.
-    doc.ents = filter_spans(quoted + spans) if quoted else filter_spans(spans)
+    # Quoted names and acronym expansions are longer than the model's pieces inside them, so they win.
+    doc.ents = filter_spans(quoted + acronyms + spans)
     return doc
 
 
@@ -182,6 +207,8 @@ def _retyped(doc, ent, gaz):
     text = doc[start:end].text
     if not any(ch.isupper() for ch in text) or not any(ch.isalpha() for ch in text):
         return None
+    if not_entity(text):
+        return None
     entry = gaz.lookup(text)
     if entry is not None:
         return Span(doc, start, end, label=LABEL_OF_TYPE[entry.types[0]], span_id=entry.name)
@@ -212,6 +239,39 @@ def _group_or_platform(doc, start: int, end: int, label: str) -> str | None:
     if label in {"PRODUCT", "WORK_OF_ART", "EVENT"}:
         return None
     return label
+
+
+def _acronym_names(doc, spans) -> list:
+    """'Radio Television Afghanistan (RTA)': the words whose initials spell the
+    acronym in brackets are one name, whatever pieces the model found."""
+    from spacy.tokens import Span
+
+    found = []
+    labels = {t.i: s.label_ for s in spans for t in s}
+    for token in doc[2:-1]:
+        if doc[token.i - 1].text != "(" or doc[token.i + 1].text != ")":
+            continue
+        letters = token.text.replace(".", "")
+        if not (2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()):
+            continue
+        end = token.i - 1
+        start, initials = end, ""
+        while start > 0 and len(initials) < len(letters):
+            word = doc[start - 1]
+            if word.lower_ in {"of", "and", "for", "the", "&", "-", "de", "al"}:
+                start -= 1
+                continue
+            if not word.text[:1].isupper():
+                break
+            initials = word.text[0] + initials
+            start -= 1
+        while start < end and doc[start].lower_ in {"of", "and", "for", "the", "&", "-"}:
+            start += 1
+        if initials != letters or start >= end:
+            continue
+        label = next((labels[i] for i in range(start, end) if labels.get(i) in {"ORG", "GROUP", "PLATFORM", "FAC"}), "ORG")
+        found += [Span(doc, start, end, label=label), Span(doc, token.i, token.i + 1, label=label)]
+    return found
 
 
 def _quoted_group_names(doc) -> Iterator:

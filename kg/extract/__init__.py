@@ -25,19 +25,29 @@ class History:
         for ent in doc.ents:
             entity = index.entity_at(chunk, ent[0])
             if entity is not None:
-                self.mentions.append((ent.start, ent.end, entity))
+                self.mentions.append((ent.start, ent.end, entity, _is_subject(ent.root)))
 
     def resolve(self, token, types) -> list:
+        """The nearest earlier subject of a fitting type, else the nearest earlier mention."""
         if not types:
             return []
-        for start, end, entity in reversed(self.mentions):
+        nearest = None
+        for start, end, entity, subject in reversed(self.mentions):
             if end > token.i:
                 continue
             if token.i - start > self.WINDOW:
                 break
             if set(entity.types) & types:
-                return [entity]
-        return []
+                if subject:
+                    return [entity]
+                nearest = nearest or entity
+        return [nearest] if nearest else []
+
+
+def _is_subject(token) -> bool:
+    while token.dep_ in {"appos", "conj", "compound"} and token.head is not token:
+        token = token.head
+    return token.dep_ in {"nsubj", "nsubjpass"}
 
 
 def _creators(reader: Reader, doc) -> dict:

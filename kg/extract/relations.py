@@ -37,8 +37,11 @@ NOMINALS = {
     "platform": {vocab.PLATFORM}, "app": {vocab.PLATFORM}, "site": {vocab.PLATFORM},
     "service": {vocab.PLATFORM}, "agency": {vocab.ORGANIZATION}, "jihadists": {vocab.GROUP},
     "extremists": {vocab.GROUP}, "insurgents": {vocab.GROUP}, "terrorists": {vocab.GROUP},
+    "man": {vocab.PERSON}, "woman": {vocab.PERSON},
 }
+DEFINITE = {"the", "this", "that", "its", "his", "her", "their"}
 NAMING = {"name", "call", "dub", "know", "title"}
+MEANS = {"by", "through", "via", "after", "before", "while", "in", "when"}
 FUTURE = {"will", "would", "'ll", "shall"}
 INTENT = {"threaten", "vow", "plan", "promise", "pledge", "call", "urge", "want", "intend", "warn",
           "aim", "seek", "plot", "try", "attempt", "prepare", "encourage", "incite", "order", "tell", "ask"}
@@ -107,7 +110,7 @@ class Reader:
                          and g.lower_ not in {"itself", "themselves"} for e in self.refs(g, depth + 1)]
                 if named:
                     return named
-        if lower in NOMINALS and any(c.lower_ in {"the", "this", "that"} for c in token.children):
+        if lower in NOMINALS and any(c.lower_ in DEFINITE for c in token.children):
             return self.history.resolve(token, NOMINALS[lower])
         if lower in self.lex.artifacts and lower in self.creators:
             return list(self.creators[lower])
@@ -133,9 +136,17 @@ class Reader:
                         owners += self.refs(grand, depth + 1)
                     elif grand.dep_ in {"prep", "agent"}:
                         owners += [e for p in grand.children if p.dep_ == "pobj" for e in self.refs(p, depth + 1)]
-            elif dep in {"compound", "nmod", "amod", "npadvmod"} and token.lower_ in self.lex.holders:
+            elif dep in {"compound", "nmod", "amod", "npadvmod"}:
+                holder = token.lower_ in self.lex.holders
                 for e in self.refs(child, depth + 1):
-                    (mediums if e.type == vocab.PLATFORM or vocab.LOCATION in e.types else owners).append(e)
+                    medium = not holder or e.type == vocab.PLATFORM or vocab.LOCATION in e.types
+                    (mediums if medium else owners).append(e)
+            elif dep == "relcl" and token.lower_ in self.lex.holders:
+                # "accounts that were posting videos for the Islamic State", "an account that belongs to the Taliban"
+                owners += [e for e in self.pobjs(child, {"to", "for", "of"}) if e.type != vocab.PLATFORM]
+                for grand in child.children:
+                    if grand.dep_ == "dobj":
+                        owners += [e for e in self.pobjs(grand, {"for", "of"}) if e.type != vocab.PLATFORM]
         if listed:
             return listed
         if owners:
@@ -165,11 +176,20 @@ class Reader:
         if verb.pos_ == "NOUN":  # a headline verb the parser took for a noun
             return [e for c in verb.lefts if c.dep_ in {"compound", "nsubj", "amod"} for e in self.refs(c)]
         if not passive and verb.dep_ in {"relcl", "acl"} and not any(c.dep_ == "nsubj" for c in verb.children):
+            caller = verb.head.head
+            if _infinitive(verb) and verb.head.dep_ in {"pobj", "dobj"} and caller.dep_ == "prep":
+                caller = caller.head
+            if _infinitive(verb) and caller.lemma_.lower() in INTENT and caller is not verb.head:
+                # "calling upon other groups to attack the US": the caller makes the threat.
+                return self.subjects(caller, depth + 1)
             return self.refs(verb.head)
-        if verb.dep_ in {"xcomp", "conj", "advcl", "pcomp"} and verb.head is not verb:
-            head = verb.head
-            if head.dep_ == "prep":
-                head = head.head
+        head = verb.head
+        if verb.dep_ == "pcomp" and head.lower_ in MEANS and head.head is not head:
+            return self.subjects(head.head, depth + 1)  # "recruited by using iFunny"
+        if verb.dep_ in {"xcomp", "conj", "advcl"} and head is not verb:
+            if verb.dep_ == "xcomp" and any(c.dep_ in {"nsubjpass", "auxpass"} for c in head.children):
+                # "recruited by the CIA to assassinate him": the one recruited acts, not the recruiter.
+                return [e for c in head.children if c.dep_ == "nsubjpass" for e in self.refs(c)]
             return self.subjects(head, depth + 1)
         return []
 
@@ -225,9 +245,16 @@ def negated(token) -> bool:
     return any(c.dep_ == "neg" for c in token.children)
 
 
+def _infinitive(verb) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def intended(verb) -> bool:
-    """Said as a threat or plan, not as a deed: 'will attack', 'vowed to attack'."""
+    """Said as a threat or plan, not as a deed: 'will attack', 'vowed to attack',
+    'groups to attack'."""
     if any(c.dep_ == "aux" and c.lower_ in FUTURE for c in verb.children):
+        return True
+    if verb.dep_ in {"acl", "relcl"} and _infinitive(verb):
         return True
     head = verb.head
     return verb.dep_ in {"xcomp", "advcl", "pcomp", "acomp"} and head.lemma_.lower() in INTENT
@@ -264,6 +291,8 @@ def _verb_group(r: Reader, v, group: str, subjects, sent) -> Iterator[Found]:
             people = [t for t in targets if t.type == vocab.PERSON]
             yield from _pairs(subjects, vocab.THREATENS, people, "verb:target-person", 0.6, sent)
             targets = [t for t in targets if t.type != vocab.PERSON]
+        # Platforms take down accounts (bans); they do not attack.
+        subjects = [s for s in subjects if s.type != vocab.PLATFORM]
         yield from _pairs(subjects, pred, targets, f"verb:{pred}", 0.75, sent)
     elif group == "bans":
         targets = r.objects(v, {"from"} if lemma in {"ban", "bar", "block"} else set(), media=False)
@@ -389,14 +418,28 @@ def noun_rules(r: Reader, sent) -> Iterator[Found]:
         if not agents:
             agents = _governor_subjects(r, noun)
         targets = [t for t in targets if t not in agents]
+        if pred == vocab.ATTACKS and _planned(noun):
+            pred = vocab.THREATENS
         yield from _pairs(agents, pred, targets, f"noun:{pred}", 0.65, sent)
+
+
+def _planned(noun) -> bool:
+    """'planning a new unit to launch cyber-attacks': an attack spoken of as intended."""
+    token = noun
+    for _ in range(6):
+        if token.head is token:
+            return False
+        token = token.head
+        if token.pos_ in {"VERB", "AUX"} and (intended(token) or token.lemma_.lower() in INTENT):
+            return True
+    return False
 
 
 def _governor_subjects(r: Reader, noun) -> list[Entity]:
     """The subject of the verb that governs an event noun: 'X claimed
     responsibility for the attack', 'the video ends with threats'."""
     token = noun
-    for _ in range(4):
+    for _ in range(7):
         if token.dep_ in {"dobj", "pobj", "nsubjpass", "attr", "conj", "appos", "npadvmod"} or token.dep_ == "prep":
             token = token.head
             if is_verb(token) and not negated(token):
@@ -443,11 +486,13 @@ def _roles_of(r: Reader, head) -> Iterator[tuple[str, list[Entity]]]:
         candidates.append(head.head)
     if head.dep_ in {"compound"} and head.head.lower_ in roles_words:
         candidates.append(head.head)
-    if head.dep_ == "nsubj":  # "X is the founder of Y", "X served as spokesman for Y"
+    if head.dep_ in {"nsubj", "nsubjpass"}:  # "X is the founder of Y", "X was named the leader of Y"
         verb = head.head
         for child in verb.children:
-            if child.dep_ in {"attr", "acomp"} and child.lower_ in roles_words:
-                candidates.append(child)
+            if child.dep_ in {"attr", "acomp", "oprd"}:
+                for item in [child, *child.conjuncts]:
+                    if item.lower_ in roles_words:
+                        candidates.append(item)
             if child.dep_ == "prep" and child.lower_ == "as":
                 candidates += [p for p in child.children if p.dep_ == "pobj" and p.lower_ in roles_words]
     for role in candidates:
