@@ -45,9 +45,17 @@ class Gazetteer:
     def __init__(self, entries: list[Entry]):
         self.entries = entries
         self._by_name: dict[str, Entry] = {}
+        # A name listed twice (a strict abbreviation entry beside the full entry) maps to one entry:
+        # entries sharing a canonical name are merged.
+        merged: dict[str, Entry] = {}
+        for entry in entries:
+            if entry.name in merged:
+                first = merged[entry.name]
+                entry = Entry(first.name, first.types, first.aliases + entry.aliases, first.strict)
+            merged[entry.name] = entry
         for entry in entries:
             for name in entry.names:
-                self._by_name.setdefault(norm(name), entry)
+                self._by_name.setdefault(norm(name), merged[entry.name])
 
     def lookup(self, name: str) -> Entry | None:
         return self._by_name.get(norm(name))

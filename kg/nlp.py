@@ -48,6 +48,25 @@ PLATFORM_NOUNS = {"account", "accounts", "channel", "channels", "page", "pages",
 FACILITIES = {"mall", "airport", "hotel", "university", "college", "school", "church", "synagogue", "mosque",
               "stadium", "embassy", "hospital", "prison", "base", "station", "market", "square", "bridge",
               "palace", "temple", "cathedral", "theater", "theatre", "club", "restaurant", "cafe", "plant"}
+# Last words that make a name a place or an organization, whatever the model said.
+PLACE_HEADS = {"street", "avenue", "road", "boulevard", "river", "channel", "district", "county", "province",
+               "region", "valley", "mountains", "mountain", "island", "islands", "lake", "bay", "city", "village",
+               "town", "park", "highway", "canyon", "peninsula", "desert", "strait", "gulf", "sea", "ocean",
+               "border", "airport", "harbor", "harbour", "port", "square", "heights", "hills", "coast"}
+ORG_HEADS = {"properties", "inc", "inc.", "corp", "corp.", "co", "co.", "company", "corporation", "bank", "university",
+             "institute", "society", "association", "council", "committee", "party", "agency", "department",
+             "ministry", "commission", "foundation", "fund", "television", "radio", "news", "times", "post",
+             "journal", "airlines", "airways", "motors", "union", "league", "federation", "authority", "board",
+             "bureau", "office", "service", "center", "centre", "organization", "organisation", "court",
+             "academy", "college", "school", "police", "group", "ltd", "ltd.", "llc", "plc", "gmbh", "ag", "sa",
+             "industries", "holdings", "press", "tribune", "herald", "magazine", "network", "institution"}
+# Words that open a PERSON span but are a title or role, not part of the name.
+TITLES = {"president", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep", "rep.", "mr", "mr.", "mrs", "mrs.",
+          "ms", "ms.", "dr", "dr.", "prince", "princess", "king", "queen", "gen", "gen.", "general", "col", "col.",
+          "lt", "lt.", "sgt", "sgt.", "capt", "capt.", "adm", "adm.", "judge", "justice", "pope", "rev", "rev.",
+          "sheikh", "mullah", "chancellor", "premier", "minister", "secretary", "composer", "diver", "director",
+          "commander", "emir", "leader", "chief", "spokesman", "spokeswoman", "former", "late", "mayor", "ambassador",
+          "bishop", "cardinal", "father", "sister", "brother", "sir", "dame", "lord", "lady", "major", "captain"}
 NAMING_LEMMAS = {"name", "call", "dub", "know", "title"}
 QUOTES = {'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "``", "''"}
 DROP_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE", "LAW"}
@@ -212,10 +231,38 @@ def _retyped(doc, ent, gaz):
     entry = gaz.lookup(text)
     if entry is not None:
         return Span(doc, start, end, label=LABEL_OF_TYPE[entry.types[0]], span_id=entry.name)
+    if label == "PERSON":
+        while end - start > 1 and doc[start].lower_ in TITLES:
+            start += 1
     new = _group_or_platform(doc, start, end, label)
     if new is None:
         return None
-    return Span(doc, start, end, label=new)
+    return Span(doc, start, end, label=_place_or_org(doc, start, end, new))
+
+
+def _place_or_org(doc, start: int, end: int, label: str) -> str:
+    """Type fixes from the name's last word, from a following state or country
+    ("Millinocket, Maine"), and from all-capital datelines ("DAYTON, Ohio")."""
+    last = doc[end - 1].lower_
+    if label in {"ORG", "PERSON", "NORP"} and last in PLACE_HEADS and end - start > 1:
+        return "GPE"
+    if label in {"PERSON", "GPE", "NORP"} and last in ORG_HEADS and end - start > 1:
+        return "ORG"
+    if label in {"ORG", "PERSON"} and end + 1 < len(doc) and doc[end].text == ",":
+        entry = gazetteer.load().lookup(doc[end + 1].text)
+        if entry is not None and entry.types == ("Location",) and doc[end + 1].text[:1].isupper():
+            return "GPE"
+    if label in {"ORG", "PERSON"} and doc[start].is_sent_start and doc[start:end].text.isupper() \
+            and end < len(doc) and doc[end].text == ",":
+        return "GPE"
+    if label == "ORG" and end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].like_num \
+            and doc[end + 2].text == "," and 0 < len(doc[end + 1].text) <= 3:
+        return "PERSON"  # "Marie Ferraro, 50, of Bethany": an age follows people
+    head = doc[start - 1] if start > 0 else None
+    if label == "ORG" and end - start == 1 and head is not None and head.lower_ in {"in", "near", "outside"} \
+            and doc[start].is_title and last not in ORG_HEADS:
+        return "GPE"  # "in Millinocket": one capitalised word after 'in' is a place
+    return label
 
 
 def _group_or_platform(doc, start: int, end: int, label: str) -> str | None:

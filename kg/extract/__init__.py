@@ -50,6 +50,18 @@ def _is_subject(token) -> bool:
     return token.dep_ in {"nsubj", "nsubjpass"}
 
 
+def _located_transitively(facts: dict) -> list[Found]:
+    """'Ferraro of Bethany, Conn.': X in A and A in B, said in one sentence, puts X in B."""
+    located = [f for f in facts.values() if f.predicate == vocab.LOCATED_IN]
+    inferred = []
+    for first in located:
+        for second in located:
+            if first.object.key == second.subject.key and first.subject.key != second.object.key:
+                inferred.append(Found(first.subject, vocab.LOCATED_IN, second.object, "located:transitive",
+                                      round(min(first.confidence, second.confidence) * 0.9, 2), first.sentence))
+    return inferred
+
+
 def _creators(reader: Reader, doc) -> dict:
     """Who released each kind of artifact ('video', 'statement') in the document."""
     lex = reader.lex
@@ -83,13 +95,13 @@ def document_facts(document: Document, docs: list[tuple[int, object]]) -> Docume
         reader = Reader(chunk, index, lex, {}, history)
         reader.creators = _creators(reader, doc)
         for sent in doc.sents:
-            seen = set()
+            facts: dict[tuple, Found] = {}
             for rule in RULES:
                 for fact in rule(reader, sent):
-                    key = (fact.subject.key, fact.predicate, fact.object.key)
-                    if key not in seen:
-                        seen.add(key)
-                        found.append((fact, offset))
+                    facts.setdefault((fact.subject.key, fact.predicate, fact.object.key), fact)
+            for fact in _located_transitively(facts):
+                facts.setdefault((fact.subject.key, fact.predicate, fact.object.key), fact)
+            found += [(fact, offset) for fact in facts.values()]
     relations, threats = [], []
     uses = {}
     for fact, _ in found:

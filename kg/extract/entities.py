@@ -32,9 +32,11 @@ class Cluster:
     types: tuple[str, ...] = ()
     reasons: set = field(default_factory=set)
     first: int = 0
+    # "President Lincoln", "Lubbock, Texas": longer forms kept as aliases but never canonical.
+    titled: set = field(default_factory=set)
 
     def entity(self) -> Entity:
-        aliases = tuple(sorted(n for n in self.names if n != self.canonical))
+        aliases = tuple(sorted({n for n in self.names if n != self.canonical} | self.titled))
         return Entity(self.canonical, self.types, aliases, tuple(sorted(self.reasons)))
 
 
@@ -70,6 +72,7 @@ def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
     gaz = gazetteer.load()
     index = EntityIndex()
     mentions = []
+    titles: dict[tuple[int, int], str] = {}
     for chunk, (_, doc) in enumerate(docs):
         for ent in doc.ents:
             label = ent.label_
@@ -79,6 +82,9 @@ def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
             if not name:
                 continue
             mentions.append((chunk, ent, name, label))
+            extra = _titled(ent, name) if label == "PERSON" else _with_region(ent, name, label)
+            if extra:
+                titles[(chunk, ent.start)] = extra
 
     by_key: dict[str, int] = {}
 
@@ -113,6 +119,8 @@ def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
         index.mentions[(chunk, ent.start)] = number
 
     _merge_short_names(index)
+    for mention, titled in titles.items():
+        index.clusters[index.mentions[mention]].titled.add(titled)
     for cluster in index.clusters:
         if cluster.names and not cluster.canonical:
             cluster.types = _types(cluster)
@@ -131,6 +139,30 @@ def _surface(ent) -> str:
         return ""
     text = ent.doc[tokens[0].i:tokens[-1].i + 1].text
     return " ".join(text.split())
+
+
+def _titled(ent, name: str) -> str:
+    """The name with the capitalised title just before it: 'President Lincoln'."""
+    from ..nlp import TITLES
+
+    doc, start = ent.doc, ent.start
+    while start > 0 and doc[start - 1].lower_ in TITLES and doc[start - 1].text[:1].isupper() and ent.start - start < 3:
+        start -= 1
+    return f"{doc[start:ent.start].text} {name}" if start < ent.start else ""
+
+
+def _with_region(ent, name: str, label: str) -> str:
+    """'Lubbock, Texas': a place followed by its state or country is also named with it."""
+    doc, end = ent.doc, ent.end
+    if label not in {"GPE", "LOC", "FAC"} or end + 1 >= len(doc) or doc[end].text != ",":
+        return ""
+    region = doc[end + 1]
+    if region.ent_type_ not in {"GPE", "LOC"} or region.ent_iob_ != "B":
+        return ""
+    stop = end + 2
+    while stop < len(doc) and doc[stop].ent_iob_ == "I":
+        stop += 1
+    return f"{name}, {doc[end + 1:stop].text}"
 
 
 def _types(cluster: Cluster) -> tuple[str, ...]:

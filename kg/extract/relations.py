@@ -300,6 +300,11 @@ def _verb_group(r: Reader, v, group: str, subjects, sent) -> Iterator[Found]:
         targets = [t for t in targets if t.type != vocab.PLATFORM]
         yield from _pairs(subjects, vocab.BANS, targets, "verb:ban", 0.75, sent)
     elif group == "owns":
+        if lemma in {"operate", "run", "manage", "direct", "control"}:
+            # A person who runs an organization works for it; an organization that runs one owns it.
+            people = [s for s in subjects if s.type == vocab.PERSON]
+            yield from _pairs(people, vocab.WORKS_FOR, r.objects(v), "verb:run", 0.6, sent)
+            subjects = [s for s in subjects if s.type != vocab.PERSON]
         yield from _pairs(subjects, vocab.OWNS, r.objects(v), "verb:own", 0.7, sent)
     elif group == "funds":
         money = [c for c in v.children if c.dep_ == "dobj" and c.lower_ in r.lex.funding_nouns]
@@ -467,6 +472,9 @@ def role_rules(r: Reader, sent) -> Iterator[Found]:
                     yield Found(person, pred, org, f"role:{role}", confidence, sent)
                     if pred == vocab.LEADS and org.type in {vocab.ORGANIZATION, vocab.PLATFORM}:
                         yield Found(person, vocab.WORKS_FOR, org, f"role:{role}", confidence, sent)
+        for org in r.pobjs(token, {"at", "of", "with", "for"}):  # "Wang Ziqiang at the Institute of Mechanics"
+            if org.type in {vocab.ORGANIZATION, vocab.PLATFORM}:
+                yield Found(person, vocab.WORKS_FOR, org, "role:person-at", 0.55, sent)
         for child in token.children:  # "Twitter's Jack Dorsey"
             if child.dep_ == "poss":
                 for org in r.refs(child):
@@ -477,7 +485,7 @@ def role_rules(r: Reader, sent) -> Iterator[Found]:
 
 def _roles_of(r: Reader, head) -> Iterator[tuple[str, list[Entity]]]:
     lex = r.lex
-    roles_words = lex.work_roles | lex.leader_roles | lex.member_roles | lex.financier_roles
+    roles_words = lex.work_roles | lex.leader_roles | lex.member_roles | lex.financier_roles | lex.place_roles | lex.killer_roles
     candidates = []
     for child in head.children:
         if child.dep_ in {"compound", "appos", "nmod", "amod"} and child.lower_ in roles_words:
@@ -514,8 +522,12 @@ def _roles_of(r: Reader, head) -> Iterator[tuple[str, list[Entity]]]:
 
 def _role_predicate(lex, role: str, org: Entity) -> tuple[str | None, float]:
     word = role.split()[-1]
+    if word in lex.killer_roles:
+        return vocab.ATTACKS, 0.7  # "King assassin James Earl Ray"
     if org.type == vocab.LOCATION:
-        return vocab.LOCATED_IN, 0.5
+        return vocab.LOCATED_IN, 0.6 if word in lex.place_roles else 0.5
+    if word in lex.place_roles and word not in lex.work_roles and word not in lex.leader_roles:
+        return None, 0.0
     if word in lex.financier_roles:
         return None, 0.0
     if word in lex.member_roles:
@@ -588,20 +600,44 @@ def location_rules(r: Reader, sent) -> Iterator[Found]:
         if here is None or not _is_head_of_entity(token):
             continue
         places = []
+        if here.type == vocab.LOCATION:
+            places += _region_after(r, token)
         for child in token.children:
+            if child.dep_ == "appos" and r.entity(child) is None:  # "Sun Hung Kai Properties, a Hong Kong firm"
+                places += [e for g in child.children if g.dep_ in {"compound", "nmod", "poss", "amod"}
+                           for e in r.refs(g) if e.type == vocab.LOCATION]
             if child.dep_ == "prep" and child.lower_ in {"in", "of", "at", "near", "outside", "from"}:
                 if child.lower_ in {"of", "from"} and here.type not in {vocab.PERSON, vocab.LOCATION, vocab.ORGANIZATION}:
                     continue
                 places += [e for p in child.children if p.dep_ == "pobj" for e in r.refs(p) if e.type == vocab.LOCATION]
-            elif child.dep_ in {"appos", "npadvmod"} and child.i > token.i and here.type == vocab.LOCATION:
-                # "Kampala, Uganda" but not a list "Poland, Italy and Norway"
-                other = r.entity(child)
-                if other is not None and other.type == vocab.LOCATION and not any(c.dep_ == "conj" for c in child.children):
-                    places.append(other)
             elif child.dep_ in {"poss", "compound"} and here.type in {vocab.ORGANIZATION, vocab.GROUP}:
                 places += [e for e in r.refs(child) if e.type == vocab.LOCATION]
         rule = "in-place" if here.type != vocab.LOCATION else "place-in-place"
         yield from _pairs([here], vocab.LOCATED_IN, places, rule, 0.6, sent)
+
+
+def _region_after(r: Reader, token) -> list[Entity]:
+    """'Kampala, Uganda': a place right after a place and a comma, unless the two are items of a list."""
+    doc = token.doc
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].ent_iob_ != "B":
+        return []
+    region = r.entity(doc[end + 1])
+    if region is None or region.type != vocab.LOCATION:
+        return []
+    stop = end + 2
+    while stop < len(doc) and doc[stop].ent_iob_ == "I":
+        stop += 1
+    following = doc[stop].lower_ if stop < len(doc) else ""
+    if following in {"and", "or"} or (following == "," and stop + 1 < len(doc) and doc[stop + 1].ent_type_ in {"GPE", "LOC"}):
+        return []
+    if token.i > 1 and doc[token.i - 1].text == ",":
+        before = r.entity(doc[token.i - 2])
+        if before is not None and before.type == vocab.LOCATION:
+            return []  # the middle of "Poland, Italy, Norway"
+    return [region]
 
 
 def _is_head_of_entity(token) -> bool:
