@@ -66,7 +66,9 @@ TITLES = {"president", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep
           "lt", "lt.", "sgt", "sgt.", "capt", "capt.", "adm", "adm.", "judge", "justice", "pope", "rev", "rev.",
           "sheikh", "mullah", "chancellor", "premier", "minister", "secretary", "composer", "diver", "director",
           "commander", "emir", "leader", "chief", "spokesman", "spokeswoman", "former", "late", "mayor", "ambassador",
-          "bishop", "cardinal", "father", "sister", "brother", "sir", "dame", "lord", "lady", "major", "captain"}
+          "bishop", "cardinal", "father", "sister", "brother", "sir", "dame", "lord", "lady", "major", "captain",
+          "archduke", "duke", "duchess", "emperor", "empress", "tsar", "czar", "sultan", "shah", "ayatollah",
+          "rabbi", "imam", "pastor", "chairman", "chairwoman", "officer", "agent", "detective", "sheriff"}
 NAMING_LEMMAS = {"name", "call", "dub", "know", "title"}
 QUOTES = {'"', "'", "\u201c", "\u201d", "\u2018", "\u2019", "``", "''"}
 DROP_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE", "LAW"}
@@ -259,6 +261,9 @@ def _place_or_org(doc, start: int, end: int, label: str) -> str:
             and doc[end + 2].text == "," and 0 < len(doc[end + 1].text) <= 3:
         return "PERSON"  # "Marie Ferraro, 50, of Bethany": an age follows people
     head = doc[start - 1] if start > 0 else None
+    if label == "ORG" and end - start == 1 and head is not None and head.lower_ == "of" and start > 1 \
+            and doc[start - 2].ent_type_ == "PERSON" and doc[start].is_title:
+        return "GPE"  # "Brian Michaud of Millinocket"
     if label == "ORG" and end - start == 1 and head is not None and head.lower_ in {"in", "near", "outside"} \
             and doc[start].is_title and last not in ORG_HEADS:
         return "GPE"  # "in Millinocket": one capitalised word after 'in' is a place

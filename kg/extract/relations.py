@@ -95,7 +95,8 @@ class Reader:
             return found
         lower = token.lower_
         if lower in RELATIVE and token.head.dep_ in {"relcl", "acl"}:
-            return self.refs(token.head.head, depth + 1, media)
+            # The antecedent alone: in "Jack Ruby, who killed Oswald, and Jim Bakker" Jim did not.
+            return self._refs(token.head.head, depth + 1, media)
         if lower in PRONOUNS and token.pos_ == "PRON" or token.tag_ == "PRP$":
             return self.history.resolve(token, PRONOUNS.get(lower, set()))
         found = [e for c in token.children if c.dep_ == "appos" for e in self.refs(c, depth + 1, media)
@@ -468,10 +469,19 @@ def role_rules(r: Reader, sent) -> Iterator[Found]:
                 if org is person:
                     continue
                 pred, confidence = _role_predicate(lex, role, org)
+                if pred == vocab.LEADS and org.type in {vocab.ORGANIZATION, vocab.PLATFORM}:
+                    # A company's chief executive works for it; only founders and leaders are said to lead it.
+                    yield Found(person, vocab.WORKS_FOR, org, f"role:{role}", confidence, sent)
+                    if role.split()[-1] not in {"founder", "co-founder", "cofounder", "leader"}:
+                        continue
                 if pred:
                     yield Found(person, pred, org, f"role:{role}", confidence, sent)
-                    if pred == vocab.LEADS and org.type in {vocab.ORGANIZATION, vocab.PLATFORM}:
-                        yield Found(person, vocab.WORKS_FOR, org, f"role:{role}", confidence, sent)
+        for child in token.children:  # "retired NFL placekicker Mark Moseley": any occupation noun between
+            if child.dep_ == "compound" and child.pos_ == "NOUN" and child.is_lower and r.entity(child) is None \
+                    and child.lower_ not in lex.holders and child.lower_ not in lex.members:
+                for org in (e for g in child.children if g.dep_ in {"compound", "poss"} for e in r.refs(g)):
+                    if org.type in {vocab.ORGANIZATION, vocab.PLATFORM}:
+                        yield Found(person, vocab.WORKS_FOR, org, "role:occupation", 0.5, sent)
         for org in r.pobjs(token, {"at", "of", "with", "for"}):  # "Wang Ziqiang at the Institute of Mechanics"
             if org.type in {vocab.ORGANIZATION, vocab.PLATFORM}:
                 yield Found(person, vocab.WORKS_FOR, org, "role:person-at", 0.55, sent)
@@ -603,9 +613,12 @@ def location_rules(r: Reader, sent) -> Iterator[Found]:
         if here.type == vocab.LOCATION:
             places += _region_after(r, token)
         for child in token.children:
-            if child.dep_ == "appos" and r.entity(child) is None:  # "Sun Hung Kai Properties, a Hong Kong firm"
+            if child.dep_ == "appos" and r.entity(child) is None:
+                # "Sun Hung Kai Properties, a Hong Kong firm", "Madagascar, an island nation in the Indian Ocean",
+                # "Derwinski, a Republican from Chicago"
                 places += [e for g in child.children if g.dep_ in {"compound", "nmod", "poss", "amod"}
                            for e in r.refs(g) if e.type == vocab.LOCATION]
+                places += [e for e in r.pobjs(child, {"in", "from", "of"}) if e.type == vocab.LOCATION]
             if child.dep_ == "prep" and child.lower_ in {"in", "of", "at", "near", "outside", "from"}:
                 if child.lower_ in {"of", "from"} and here.type not in {vocab.PERSON, vocab.LOCATION, vocab.ORGANIZATION}:
                     continue
@@ -677,7 +690,22 @@ def ownership_rules(r: Reader, sent) -> Iterator[Found]:
             yield from _pairs(owners, vocab.OWNS, owned, "owner-of", 0.7, sent)
 
 
-RULES = (verb_rules, publish_rules, holder_rules, adjective_rules, noun_rules, role_rules,
+def dateline_rules(r: Reader, sent) -> Iterator[Found]:
+    """'DAYTON, Ohio (AP) —', 'Sofia, February 15 (BTA) --': the agency files from the places before it."""
+    tokens = list(sent)[:12]
+    places = []
+    for token in tokens:
+        entity = r.entity(token)
+        if token.text == "(" and token.i + 2 < len(token.doc) and token.doc[token.i + 2].text == ")":
+            agency = r.entity(token.doc[token.i + 1])
+            if agency is not None and agency.type == vocab.ORGANIZATION and places:
+                yield from _pairs([agency], vocab.LOCATED_IN, places, "dateline", 0.6, sent)
+            return
+        if entity is not None and entity.type == vocab.LOCATION and entity not in places:
+            places.append(entity)
+
+
+RULES = (dateline_rules, verb_rules, publish_rules, holder_rules, adjective_rules, noun_rules, role_rules,
          financier_rules, affiliation_rules, location_rules, ownership_rules)
 
 
