@@ -188,7 +188,7 @@ class Reader:
         if verb.dep_ == "pcomp" and head.lower_ in MEANS and head.head is not head:
             return self.subjects(head.head, depth + 1)  # "recruited by using iFunny"
         if verb.dep_ in {"xcomp", "conj", "advcl"} and head is not verb:
-            if verb.dep_ == "xcomp" and any(c.dep_ in {"nsubjpass", "auxpass"} for c in head.children):
+            if (verb.dep_ == "xcomp" or _infinitive(verb)) and any(c.dep_ in {"nsubjpass", "auxpass"} for c in head.children):
                 # "recruited by the CIA to assassinate him": the one recruited acts, not the recruiter.
                 return [e for c in head.children if c.dep_ == "nsubjpass" for e in self.refs(c)]
             return self.subjects(head, depth + 1)
@@ -317,7 +317,15 @@ def _verb_group(r: Reader, v, group: str, subjects, sent) -> Iterator[Found]:
         elif lemma in {"fund", "finance", "bankroll", "sponsor", "subsidize", "subsidise", "arm", "back"}:
             yield from _pairs(r.objects(v), vocab.FUNDED_BY, subjects, "verb:fund", 0.75, sent)
     elif group == "leads":
-        yield from _pairs(subjects, vocab.LEADS, r.objects(v), "verb:lead", 0.7, sent)
+        direct = [e for c in v.children if c.dep_ in {"dobj", "nsubjpass"} and r.entity(c) is not None for e in r.refs(c)]
+        if any(c.dep_ in {"nsubjpass", "auxpass"} for c in v.children):
+            direct = [e for c in v.children if c.dep_ == "agent" for p in c.children for e in r.refs(p)]
+            yield from _pairs(direct, vocab.LEADS, r.objects(v), "verb:lead", 0.7, sent)
+            return
+        yield from _pairs(subjects, vocab.LEADS, direct, "verb:lead", 0.7, sent)
+        # "oversees al-Shabaab's financial activities": running part of it is working for it.
+        indirect = [e for e in r.objects(v) if e not in direct]
+        yield from _pairs(subjects, vocab.WORKS_FOR, indirect, "verb:oversee", 0.6, sent)
     elif group == "worksFor":
         objects = r.pobjs(v, {"for", "at", "with"}) + (r.objects(v) if lemma in {"join", "employ", "hire", "represent"} else [])
         if lemma in {"employ", "hire"}:
@@ -374,7 +382,7 @@ def holder_rules(r: Reader, sent) -> Iterator[Found]:
                 platforms += [e for p in child.children if p.dep_ == "pobj" for e in r.refs(p) if e.type == vocab.PLATFORM]
             for e in refs:
                 (platforms if e.type == vocab.PLATFORM else owners).append(e)
-            if child.dep_ == "compound" and r.entity(child) is None:  # "Taliban YouTube radio channel"
+            if child.dep_ == "compound":  # "a Taliban YouTube radio channel"
                 for e in (r.refs(g) for g in child.children if g.dep_ in {"compound", "poss"}):
                     for x in e:
                         (platforms if x.type == vocab.PLATFORM else owners).append(x)
@@ -387,8 +395,17 @@ def holder_rules(r: Reader, sent) -> Iterator[Found]:
 
 
 def adjective_rules(r: Reader, sent) -> Iterator[Found]:
-    """'Telegram, a site popular with ISIS', 'the app favored by jihadists'."""
+    """'Telegram, a site popular with ISIS', 'the app favored by jihadists',
+    'X is responsible for al-Shabaab's planning', 'The Base is active in Canada'."""
     for token in sent:
+        if token.lower_ in {"responsible", "active", "present"} and token.dep_ == "acomp":
+            holders = [e for c in token.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
+            if token.lower_ == "responsible":
+                yield from _pairs(holders, vocab.WORKS_FOR, r.pobjs(token, {"for"}), "responsible-for", 0.6, sent)
+            else:
+                places = [e for e in r.pobjs(token, {"in", "across", "throughout"}) if e.type == vocab.LOCATION]
+                yield from _pairs(holders, vocab.LOCATED_IN, places, "active-in", 0.65, sent)
+            continue
         if token.lower_ not in {"popular", "favored", "favoured", "favorite", "favourite", "preferred", "beloved"}:
             continue
         users = r.pobjs(token, {"with", "among", "by", "for"})
@@ -508,7 +525,8 @@ def _roles_of(r: Reader, head) -> Iterator[tuple[str, list[Entity]]]:
         verb = head.head
         for child in verb.children:
             if child.dep_ in {"attr", "acomp", "oprd"}:
-                for item in [child, *child.conjuncts]:
+                apposed = [a for a in child.children if a.dep_ == "appos"]
+                for item in [child, *child.conjuncts, *apposed, *(c for a in apposed for c in a.conjuncts)]:
                     if item.lower_ in roles_words:
                         candidates.append(item)
             if child.dep_ == "prep" and child.lower_ == "as":
@@ -576,10 +594,9 @@ def affiliation_rules(r: Reader, sent) -> Iterator[Found]:
             parents = r.pobjs(token, {"of", "to", "for", "within"}) + [
                 e for c in token.children if c.dep_ in {"poss", "compound", "nmod"} for e in r.refs(c)]
             parents = [p for p in parents if p.type == vocab.GROUP]
-            members = []
-            if token.dep_ == "appos" or token.dep_ == "attr":
-                members += r.refs(token.head) if token.dep_ == "appos" else [
-                    e for c in token.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
+            members = _apposed_to(r, token)
+            if token.dep_ == "attr":
+                members += [e for c in token.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
             members += [e for c in token.children if c.dep_ == "appos" for e in r.refs(c)]
             named = [e for c in token.children if c.dep_ == "acl" and c.lemma_ in {"name", "call", "know"}
                      for g in c.children for e in r.refs(g)]
@@ -644,7 +661,9 @@ def _region_after(r: Reader, token) -> list[Entity]:
     while stop < len(doc) and doc[stop].ent_iob_ == "I":
         stop += 1
     following = doc[stop].lower_ if stop < len(doc) else ""
-    if following in {"and", "or"} or (following == "," and stop + 1 < len(doc) and doc[stop + 1].ent_type_ in {"GPE", "LOC"}):
+    after_comma = doc[stop + 1] if following == "," and stop + 1 < len(doc) else None
+    if following in {"and", "or"} or (after_comma is not None and (
+            after_comma.ent_type_ in {"GPE", "LOC"} or after_comma.lower_ in {"and", "or"})):
         return []
     if token.i > 1 and doc[token.i - 1].text == ",":
         before = r.entity(doc[token.i - 2])
@@ -665,6 +684,19 @@ def _is_head_of_entity(token) -> bool:
     return token.doc[start:end].root.i == token.i
 
 
+def _apposed_to(r: Reader, token) -> list[Entity]:
+    """The entity a descriptive noun phrase stands beside: 'Meta, Facebook's parent
+    company' (parsed as an apposition or as a second subject)."""
+    if token.dep_ == "appos":
+        return r.refs(token.head)
+    start = token.left_edge.i
+    if start >= 2 and token.doc[start - 1].text == ",":
+        before = r.entity(token.doc[start - 2])
+        if before is not None:
+            return [before]
+    return []
+
+
 def ownership_rules(r: Reader, sent) -> Iterator[Found]:
     """'Meta, Facebook's parent company', 'owned by ByteDance', 'Google-owned YouTube'."""
     lex = r.lex
@@ -683,7 +715,7 @@ def ownership_rules(r: Reader, sent) -> Iterator[Found]:
             if not words & lex.owner_roles:
                 continue
             owned = [e for c in token.children if c.dep_ == "poss" for e in r.refs(c)] + r.pobjs(token, {"of", "behind"})
-            owners = r.refs(token.head) if token.dep_ == "appos" else []
+            owners = _apposed_to(r, token)
             owners += [e for c in token.children if c.dep_ == "appos" for e in r.refs(c)]
             if token.dep_ == "attr":
                 owners += [e for c in token.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
