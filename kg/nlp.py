@@ -270,7 +270,36 @@ def _place_or_org(doc, start: int, end: int, label: str) -> str:
     return label
 
 
+def _described_as(doc, start: int, end: int) -> set[str]:
+    """The nouns a name is described by: 'iFunny, a Russian meme website', 'the
+    messaging app Threema', 'hacker groups like We Are Clowns'."""
+    root = doc[start:end].root
+    words = {c.lower_ for c in root.children if c.dep_ == "appos"}
+    if root.dep_ in {"appos", "compound"}:
+        words.add(root.head.lower_)
+    token = root
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    if token.dep_ == "pobj" and token.head.lower_ in {"like", "as", "including"}:
+        owner = token.head.head
+        if owner.lower_ == "such" and owner.head is not owner:
+            owner = owner.head
+        words.add(owner.lower_)
+        words |= {c.lower_ for c in owner.children if c.dep_ in {"amod", "compound"}}
+    return words
+
+
+PLATFORM_KINDS = {"website", "site", "app", "application", "platform", "forum", "messenger", "imageboard",
+                  "service", "network", "board", "channel"}
+
+
 def _group_or_platform(doc, start: int, end: int, label: str) -> str | None:
+    described = _described_as(doc, start, end)
+    if label in {"ORG", "PRODUCT", "PERSON", "WORK_OF_ART", "NORP", "GPE"} and described & PLATFORM_KINDS \
+            and not described & {"group", "groups", "company", "firm"}:
+        return PLATFORM
+    if label in {"ORG", "NORP", "PRODUCT", "WORK_OF_ART"} and described & GROUP_NOUNS and described & GROUP_KINDS:
+        return GROUP
     last = doc[end - 1].lower_
     before = [t.lower_ for t in doc[max(0, start - 3):start]]
     after = doc[end].lower_ if end < len(doc) else ""

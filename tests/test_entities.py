@@ -56,3 +56,18 @@ def test_entities_mentions_map_to_their_entity():
     index = resolve([(0, doc)])
     assert index.entity_at(0, doc[1]) is index.entity_at(0, doc[3])
     assert index.entity_at(0, doc[2]) is None
+
+
+def test_entities_also_known_as_joins_names():
+    doc = make_doc(["Abu", "Ubaidah", ",", "also", "known", "as", "Direye", ",", "spoke"],
+                   [(0, 2, "PERSON"), (6, 7, "GPE")])
+    (entity,) = resolve([(0, doc)]).entities()
+    assert entity.name == "Abu Ubaidah" and entity.aliases == ("Direye",)
+
+
+def test_entities_middle_name_variant_is_one_person():
+    doc = make_doc(["Brandon", "Russell", "and", "Brandon", "Clint", "Russell", "and", "Russell"],
+                   [(0, 2, "PERSON"), (3, 6, "PERSON"), (7, 8, "PERSON")])
+    (entity,) = resolve([(0, doc)]).entities()
+    assert entity.name == "Brandon Clint Russell"
+    assert set(entity.aliases) == {"Brandon Russell", "Russell"}

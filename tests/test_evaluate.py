@@ -55,13 +55,15 @@ def test_evaluate_gold_relation_found_twice_counts_once():
 @pytest.mark.skipif(not (EVAL / "dev").is_dir(), reason="shared eval data not present")
 def test_evaluate_dev_set_floor():
     score = evaluate(EVAL / "dev")
-    assert score.entities.f1 >= 0.83
-    assert score.relations.f1 >= 0.55
+    # Floors a little under the scores reached (0.895 and 0.703): a guard against regressions.
+    assert score.entities.f1 >= 0.87
+    assert score.relations.f1 >= 0.67
 
 
 @pytest.mark.model
 @pytest.mark.skipif(not (EVAL / "conll04_dev").is_dir(), reason="shared eval data not present")
 def test_evaluate_conll04_floor():
     score = evaluate(EVAL / "conll04_dev")
-    assert score.entities.f1 >= 0.70
-    assert score.relations.f1 >= 0.22
+    # Reached: 0.767 and 0.417.
+    assert score.entities.f1 >= 0.74
+    assert score.relations.f1 >= 0.39

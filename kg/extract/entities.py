@@ -118,6 +118,8 @@ def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
         cluster.first = min(cluster.first, position)
         index.mentions[(chunk, ent.start)] = number
 
+    _merge_known_as(index, mentions)
+    _merge_longer_names(index)
     _merge_short_names(index)
     for mention, titled in titles.items():
         index.clusters[index.mentions[mention]].titled.add(titled)
@@ -195,6 +197,53 @@ def _is_acronym(short: str, long_: str) -> bool:
     return letters in (initials, significant) or letters.startswith(significant[:2]) and len(letters) <= len(initials) + 1
 
 
+KNOWN_AS = ("also known as", "otherwise known as", "better known as", "known as", "alias", "aka", "a.k.a.")
+
+
+def _fold(index: EntityIndex, number: int, into: int, reason: str) -> None:
+    """Move every name and mention of cluster ``number`` into cluster ``into``."""
+    source, dest = index.clusters[number], index.clusters[into]
+    if number == into or not source.names:
+        return
+    dest.names.update(source.names)
+    dest.labels.update(source.labels)
+    dest.titled |= source.titled
+    dest.reasons.add(reason)
+    source.names.clear()
+    for mention, cluster in index.mentions.items():
+        if cluster == number:
+            index.mentions[mention] = into
+
+
+def _merge_known_as(index: EntityIndex, mentions) -> None:
+    """'Abu Ubaidah, also known as Direye': two names of one entity."""
+    for (chunk_a, a, name_a, _), (chunk_b, b, name_b, _) in zip(mentions, mentions[1:]):
+        if chunk_a != chunk_b or not 1 <= b.start - a.end <= 5:
+            continue
+        between = " ".join(a.doc[a.end:b.start].text.lower().replace(",", " ").replace("(", " ").split())
+        if between in KNOWN_AS:
+            first, second = index.mentions[(chunk_a, a.start)], index.mentions[(chunk_b, b.start)]
+            _fold(index, second, first, f"known as: {name_b}")
+
+
+def _merge_longer_names(index: EntityIndex) -> None:
+    """'Brandon Russell' and 'Brandon Clint Russell': the same first and last
+    name with a middle name between are one person."""
+    people = [(n, c) for n, c in enumerate(index.clusters) if c.names and _label(c) == "PERSON" and not c.canonical]
+    for number, cluster in people:
+        words = [_words(name) for name in cluster.names]
+        for other, target in people:
+            if other == number or not target.names:
+                continue
+            for longer in (_words(name) for name in target.names):
+                if any(len(w) >= 2 and len(longer) > len(w) and w[0] == longer[0] and w[-1] == longer[-1]
+                       for w in words):
+                    _fold(index, number, other, "same first and last name")
+                    break
+            if not cluster.names:
+                break
+
+
 def _merge_short_names(index: EntityIndex) -> None:
     """Fold a cluster whose only names are part of one longer name of the same
     type into that one: 'Zuckerberg' into 'Mark Zuckerberg'."""
@@ -203,6 +252,8 @@ def _merge_short_names(index: EntityIndex) -> None:
     for number, cluster in enumerate(clusters):
         for name in cluster.names:
             words = _words(name)
+            if not words:
+                continue
             if len(words) > 1:
                 full[words[-1]].append(number)
                 if _label(cluster) != "PERSON":
@@ -212,7 +263,7 @@ def _merge_short_names(index: EntityIndex) -> None:
         if cluster.canonical:  # gazetteer entries keep their names
             continue
         names = list(cluster.names)
-        if not all(len(_words(n)) == 1 for n in names):
+        if not names or not all(len(_words(n)) == 1 for n in names):
             continue
         word = _words(names[0])[0]
         candidates = {c for c in full.get(word, ()) if c != number and _compatible(clusters[c], cluster)}
@@ -221,14 +272,7 @@ def _merge_short_names(index: EntityIndex) -> None:
     for number, into in target.items():
         while into in target:
             into = target[into]
-        source, dest = clusters[number], clusters[into]
-        dest.names.update(source.names)
-        dest.labels.update(source.labels)
-        dest.reasons.add("short name of " + max(dest.names, key=len))
-        source.names.clear()
-        for mention, cluster in index.mentions.items():
-            if cluster == number:
-                index.mentions[mention] = into
+        _fold(index, number, into, "short name of " + max(clusters[into].names, key=len))
 
 
 def _words(name: str) -> list[str]:
