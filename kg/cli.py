@@ -329,6 +329,39 @@ def remove(refs, store_path):
     click.echo(f"removed {len(graphs)} document(s)")
 
 
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; loopback unless told otherwise.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--timeout", default=config.QUERY_TIMEOUT, show_default=True, type=float, help="Seconds a query may run.")
+@click.option("--max-bytes", default=50_000_000, show_default=True, type=click.IntRange(1), help="Largest result sent.")
+def serve(store_path, host, port, timeout, max_bytes):
+    """Serve the store read-only over the SPARQL 1.1 Protocol.
+
+    GET or POST queries to /sparql; results as SPARQL JSON, XML, CSV or TSV
+    (and Turtle or JSON-LD for CONSTRUCT) chosen by the Accept header. A
+    query page is at / and the HTML graph at /graph. Updates are refused.
+
+    Example:
+
+        kg serve --port 7878
+        curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%205'
+    """
+    from .serve import serve as run_server
+
+    def ready(server):
+        bound_host, bound_port = server.server_address[:2]
+        click.echo(f"SPARQL endpoint http://{bound_host}:{bound_port}/sparql · query page http://{bound_host}:{bound_port}/ "
+                   f"· graph http://{bound_host}:{bound_port}/graph (Ctrl-C stops)", err=True)
+
+    try:
+        run_server(store_path, host, port, timeout, max_bytes, ready)
+    except OSError as exc:
+        raise KGError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port") from exc
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
 @main.command(name="eval")
 @click.argument("gold_dir", type=click.Path(file_okay=False))
 @click.option("--model", default=None, metavar="NAME", help="Installed spaCy model.")

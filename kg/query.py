@@ -77,7 +77,7 @@ def bind(query: ReadyQuery, params: dict[str, str]) -> dict:
 def run(store: Store, query: ReadyQuery, params: dict[str, str] | None = None,
         timeout: float = config.QUERY_TIMEOUT):
     """Run a query with a time limit; returns pyoxigraph's result object."""
-    if _UPDATE.search(_strip_comments(query.text)) and not re.search(r"^\s*(SELECT|CONSTRUCT|ASK|DESCRIBE|PREFIX|BASE)", _strip_comments(query.text), re.I):
+    if looks_like_update(query.text):
         raise QueryError("SPARQL Update is not allowed here; kg query only reads the graph")
     substitutions = bind(query, params or {})
     outcome: dict = {}
@@ -106,8 +106,12 @@ def run(store: Store, query: ReadyQuery, params: dict[str, str] | None = None,
     return outcome["value"]
 
 
-def _strip_comments(text: str) -> str:
-    return re.sub(r"#[^\n]*", "", text)
+def looks_like_update(text: str) -> bool:
+    """True for SPARQL Update requests, which kg never runs."""
+    body = re.sub(r"#[^\n]*", "", text)
+    body = re.sub(r"(?im)^\s*(PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)", "", body)
+    return bool(_UPDATE.match(body.strip()) or _UPDATE.search(body) and not re.match(
+        r"\s*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", body.strip(), re.I))
 
 
 def syntax_message(exc: SyntaxError, text: str) -> str:
