@@ -159,13 +159,14 @@ def queries():
 
 @main.command()
 @store_option
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig", "nq", "graphml"]), default=None,
-              help="Output format [default: from -o's suffix, else ttl].")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig", "nq", "graphml", "stix"]),
+              default=None, help="Output format [default: from -o's suffix, else ttl].")
 @click.option("-o", "--output", default=None, metavar="FILE", help="Write here instead of stdout.")
 def export(store_path, fmt, output):
-    """Write the whole graph as Turtle, N-Triples, JSON-LD, TriG, N-Quads or GraphML.
+    """Write the whole graph as Turtle, N-Triples, JSON-LD, TriG, N-Quads, GraphML or STIX 2.1.
 
     TriG and N-Quads keep one named graph per document (its provenance).
+    STIX maps groups to threat actors and threats and attacks to 'targets'.
 
     Example:
 
@@ -327,6 +328,29 @@ def remove(refs, store_path):
             graphs += found
         store.remove_graphs(graphs)
     click.echo(f"removed {len(graphs)} document(s)")
+
+
+@main.command()
+@store_option
+def validate(store_path):
+    """Check the graph against the SHACL shapes (data/ontology/shapes.ttl).
+
+    Prints each violation (entity, property, reason) and exits 1 if there are any.
+
+    Example:
+
+        kg validate
+    """
+    from .validate import validate as check
+
+    with _open(store_path) as store:
+        violations = check(store)
+    for v in violations:
+        click.echo(f"{v.focus}  {v.path}  {v.message}")
+    if violations:
+        click.echo(f"Error: {len(violations)} violation(s) of the shapes", err=True)
+        sys.exit(1)
+    click.echo("the graph conforms to the shapes")
 
 
 @main.command()

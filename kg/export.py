@@ -16,9 +16,9 @@ from .store import Store
 
 RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
-FORMATS = ("ttl", "nt", "jsonld", "trig", "nq", "graphml")
+FORMATS = ("ttl", "nt", "jsonld", "trig", "nq", "graphml", "stix")
 SUFFIX_FORMATS = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld", ".trig": "trig",
-                  ".nq": "nq", ".graphml": "graphml"}
+                  ".nq": "nq", ".graphml": "graphml", ".stix": "stix"}
 
 JSONLD_CONTEXT = {
     "@vocab": rdf.PREFIXES["kg"], **{k: v for k, v in rdf.PREFIXES.items()},
@@ -47,6 +47,11 @@ def serialize(store: Store, fmt: str) -> bytes:
         graph = rdflib.Graph()
         graph.parse(data=ox.serialize(triples(store), format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
         return graph.serialize(format="json-ld", context=JSONLD_CONTEXT, auto_compact=True).encode("utf-8")
+    if fmt == "stix":
+        from .analysis import load_graph
+        from .stix import bundle
+
+        return bundle(load_graph(store)).encode("utf-8")
     return _graphml(store)
 
 

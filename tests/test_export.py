@@ -71,3 +71,21 @@ def test_export_write_is_atomic(sample_store, tmp_path):
         export.write(store, "ttl", str(target))
     assert target.read_text().startswith("@prefix")
     assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_export_stix_bundle_parses_and_matches_graph(sample_store):
+    import stix2
+
+    from kg.analysis import load_graph
+
+    with open_store(sample_store, read_only=True) as store:
+        data = export.serialize(store, "stix")
+        graph = load_graph(store)
+    bundle = stix2.parse(data.decode("utf-8"), allow_custom=True)
+    kinds = [o.type for o in bundle.objects]
+    assert kinds.count("relationship") == graph.number_of_edges()
+    assert len(kinds) - kinds.count("relationship") == graph.number_of_nodes()
+    targets = [o for o in bundle.objects if o.type == "relationship" and o.relationship_type == "targets"]
+    assert targets and all(0 <= o.confidence <= 100 and "Evidence:" in o.description for o in targets)
+    actors = {o.name for o in bundle.objects if o.type == "threat-actor"}
+    assert "Islamic State" in actors
