@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .documents import iter_documents
 from .facts import Document
+from .identity import Identities, unify
 from .pipeline import extract_all
 from .store import Store
 
@@ -69,6 +70,7 @@ def build(store: Store, inputs: Iterable[str], model: str | None = None, workers
             yield document
 
     pending = []
+    known = Identities.from_store(store)
 
     def commit() -> None:
         if not pending:
@@ -86,6 +88,7 @@ def build(store: Store, inputs: Iterable[str], model: str | None = None, workers
 
     try:
         for facts in extract_all(new_documents(), model, workers):
+            facts = unify(facts, known)
             pending.append(facts)
             if progress:
                 progress(report, facts.document)

@@ -31,6 +31,10 @@ DELETE {{ ?e ?p ?o }} WHERE {{
   ?e a ?t .
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?e kg:mentionedIn ?d }} }}
   ?e ?p ?o .
+}} ;
+DELETE {{ ?e skos:altLabel ?n }} WHERE {{
+  ?e skos:altLabel ?n .
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?e kg:mentionedAs ?n }} }}
 }}
 """
 

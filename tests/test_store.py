@@ -37,6 +37,7 @@ def test_store_changed_document_replaces_old_version(tmp_path):
         assert "bans" in predicates and "threatens" not in predicates
         labels = {r["l"].value for r in store.query("SELECT ?l WHERE { ?e rdfs:label ?l }")}
         assert "Mark Zuckerberg" not in labels
+        assert not bool(store.query('ASK { ?e skos:altLabel "ISIS" }'))
 
 
 def test_store_remove_keeps_facts_other_documents_support(tmp_path):
