@@ -40,7 +40,7 @@ class BuildReport:
 
 
 def build(store: Store, inputs: Iterable[str], model: str | None = None, workers: int = 1,
-          commit_every: int = 32, progress: Callable[[BuildReport, Document], None] | None = None) -> BuildReport:
+          commit_every: int = 16, progress: Callable[[BuildReport, Document], None] | None = None) -> BuildReport:
     """Add the documents under ``inputs`` to ``store``."""
     report = BuildReport()
     started = time.perf_counter()

@@ -405,17 +405,16 @@ def chunks(text: str, size: int = config.CHUNK_CHARS) -> Iterator[tuple[int, str
 
 
 def parse(nlp, documents: Iterable[Document], batch_size: int = config.BATCH_SIZE,
-          n_process: int = 1) -> Iterator[tuple[Document, list]]:
+          chunk_chars: int = config.CHUNK_CHARS) -> Iterator[tuple[Document, list]]:
     """(document, [(offset, Doc), ...]) for each document, in input order."""
     def pieces():
         for number, document in enumerate(documents):
-            parts = list(chunks(document.text))
+            parts = list(chunks(document.text, chunk_chars))
             for index, (offset, text) in enumerate(parts):
                 yield text, (number, document, offset, index == len(parts) - 1)
 
     current: list = []
-    for doc, (number, document, offset, last) in nlp.pipe(pieces(), as_tuples=True,
-                                                         batch_size=batch_size, n_process=n_process):
+    for doc, (number, document, offset, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
         current.append((offset, doc))
         if last:
             yield document, current

@@ -25,13 +25,13 @@ def pipeline(model: str | None = None):
     return _NLP[name]
 
 
-def facts_for(documents: list[Document], model: str | None = None,
-              batch_size: int = config.BATCH_SIZE) -> list[DocumentFacts]:
+def facts_for(documents: list[Document], model: str | None = None, batch_size: int = config.BATCH_SIZE,
+              chunk_chars: int = config.CHUNK_CHARS) -> list[DocumentFacts]:
     """Parse and extract a list of documents."""
     from . import nlp
     from .extract import document_facts
 
-    return [document_facts(doc, docs) for doc, docs in nlp.parse(pipeline(model), documents, batch_size)]
+    return [document_facts(doc, docs) for doc, docs in nlp.parse(pipeline(model), documents, batch_size, chunk_chars)]
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

@@ -163,7 +163,7 @@ def open_store(path: str | Path, read_only: bool = False, create: bool = False) 
         _check_marker(marker)
     try:
         db = ox.Store.read_only(str(path)) if read_only and marker.exists() else ox.Store(str(path))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:
         text = str(exc)
         if "lock" in text.lower():
             raise StoreLockedError(

@@ -109,3 +109,16 @@ def test_serve_pages(endpoint):
     assert status == 200 and b"threats" in page and b"/sparql" in page
     status, ctype, graph = get(endpoint + "/graph")
     assert status == 200 and b"vis.Network" in graph
+
+
+def test_serve_burst_of_bad_and_slow_queries(endpoint):
+    from concurrent.futures import ThreadPoolExecutor
+
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    queries = ["SELECT ?x WHERE {"] * 20 + ["DELETE WHERE { ?s ?p ?o }"] * 5 + [slow] * 3 + ["x" * 200_000]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda q: get(endpoint + "/sparql", data=q.encode(),
+                                               content_type="application/sparql-query")[0], queries))
+    assert set(statuses) <= {400, 403, 413, 503} and 400 in statuses and 503 in statuses
+    ok = get(endpoint + "/sparql?" + urllib.parse.urlencode({"query": THREATS}), "application/sparql-results+json")
+    assert ok[0] == 200 and json.loads(ok[2])["results"]["bindings"]
