@@ -90,9 +90,14 @@ def load(model: str | None = None):
         raise ModelError(f"spaCy model '{name}' lacks a parser or NER; kg needs both")
     _split_slashes(nlp)
     nlp.add_pipe("kg_paragraphs", before="parser")
-    ruler = nlp.add_pipe("entity_ruler", name="kg_gazetteer", before="ner",
-                         config={"overwrite_ents": True, "validate": False})
-    ruler.add_patterns(gazetteer_patterns(nlp))
+    # Phrase patterns (not token patterns): the PhraseMatcher is many times faster.
+    # Long names go first so that a short name inside one ("U.S." in "U.S. Department of State") cannot split it.
+    exact, folded = gazetteer_patterns(nlp)
+    for name, attr, patterns, overwrite in (("kg_gazetteer_long", "LOWER", folded, True),
+                                            ("kg_gazetteer", "ORTH", exact, False)):
+        ruler = nlp.add_pipe("entity_ruler", name=name, before="ner",
+                             config={"overwrite_ents": overwrite, "validate": False, "phrase_matcher_attr": attr})
+        ruler.add_patterns(patterns)
     nlp.add_pipe("kg_entity_rules", after="ner")
     return nlp
 
@@ -105,25 +110,19 @@ def _split_slashes(nlp) -> None:
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
-def gazetteer_patterns(nlp) -> list[dict]:
-    """EntityRuler patterns for every non-strict gazetteer name.
-
-    Names of one or two tokens match case-sensitively ("IS" is not "is", "The
-    Base" is not "the base"); longer names match in any case.
-    """
-    patterns = []
+def gazetteer_patterns(nlp) -> tuple[list[dict], list[dict]]:
+    """EntityRuler phrase patterns for every non-strict gazetteer name: names
+    of one or two tokens match case-sensitively ("IS" is not "is", "The Base"
+    is not "the base"); longer names match in any case."""
+    exact, folded = [], []
     for entry in gazetteer.load().entries:
         if entry.strict:
             continue
         label = LABEL_OF_TYPE[entry.types[0]]
         for name in entry.names:
-            tokens = [t.text for t in nlp.make_doc(name)]
-            if len(tokens) <= 2:
-                pattern = [{"ORTH": t} for t in tokens]
-            else:
-                pattern = [{"LOWER": t.lower()} for t in tokens]
-            patterns.append({"label": label, "pattern": pattern, "id": entry.name})
-    return patterns
+            target = exact if len(nlp.make_doc(name)) <= 2 else folded
+            target.append({"label": label, "pattern": name, "id": entry.name})
+    return exact, folded
 
 
 @lru_cache(maxsize=1)
