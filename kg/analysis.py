@@ -142,3 +142,18 @@ def neighbourhood(graph: nx.MultiDiGraph, node: str, hops: int) -> nx.MultiDiGra
     undirected = graph.to_undirected(as_view=True)
     keep = nx.single_source_shortest_path_length(undirected, node, cutoff=hops)
     return graph.subgraph(keep).copy()
+
+
+def restrict(graph: nx.MultiDiGraph, triples) -> nx.MultiDiGraph:
+    """The part of the graph a query's (subject, predicate, object) IRIs name:
+    their relation edges, and any entity named on its own."""
+    keep = nx.MultiDiGraph()
+    for s, p, o in triples:
+        predicate = p.rsplit("#", 1)[-1]
+        for node in (s, o):
+            if node in graph:
+                keep.add_node(node, **graph.nodes[node])
+        data = graph.get_edge_data(s, o, key=predicate)
+        if data is not None:
+            keep.add_edge(s, o, key=predicate, **data)
+    return keep

@@ -190,15 +190,18 @@ def export(store_path, fmt, output):
 @click.option("--types", default=None, metavar="T1,T2", help="Only these entity types.")
 @click.option("--predicates", default=None, metavar="P1,P2", help="Only these predicates.")
 @click.option("--min-confidence", default=0.0, type=click.FloatRange(0, 1), show_default=True)
+@click.option("--query", "query_file", default=None, metavar="FILE.rq",
+              help="Draw what a CONSTRUCT returns, or a SELECT's ?s ?p ?o rows.")
 @click.option("--max-nodes", default=3000, show_default=True, type=click.IntRange(1))
 @click.option("--title", default="kg graph", show_default=True)
-def viz(store_path, output, focus, hops, types, predicates, min_confidence, max_nodes, title):
+def viz(store_path, output, focus, hops, types, predicates, min_confidence, query_file, max_nodes, title):
     """Write an interactive HTML graph that works offline from a file:// URL.
 
     Example:
 
         kg viz -o graph.html
         kg viz --focus ISIS --hops 1 -o isis.html
+        kg viz --query threats-graph.rq -o threats.html
     """
     from . import analysis, viz as v
     from .errors import KGError as Problem
@@ -209,6 +212,8 @@ def viz(store_path, output, focus, hops, types, predicates, min_confidence, max_
     predicate_list = _names(predicates, vocab.PREDICATES, "--predicates")
     with _open(store_path) as store:
         graph = analysis.load_graph(store, min_confidence=min_confidence)
+        if query_file:
+            graph = analysis.restrict(graph, _query_triples(store, query_file))
     if focus:
         node = analysis.find_node(graph, focus)
         if node is None:
@@ -221,6 +226,22 @@ def viz(store_path, output, focus, hops, types, predicates, min_confidence, max_
         click.echo(notice, err=True)
     write_atomic(Path(output), v.render(graph, title, notice).encode("utf-8"))
     click.echo(f"wrote {output}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", err=True)
+
+
+def _query_triples(store, query_file: str):
+    """(s, p, o) IRIs from a CONSTRUCT, or from a SELECT with ?s ?p ?o."""
+    from . import query as q
+    from .errors import QueryError
+
+    result = q.run(store, q.resolve(query_file))
+    if isinstance(result, list):
+        return [(t.subject.value, t.predicate.value, t.object.value) for t in result]
+    if isinstance(result, tuple):
+        names = [v.value for v in result[0]]
+        if {"s", "p", "o"} <= set(names):
+            at = [names.index(n) for n in ("s", "p", "o")]
+            return [tuple(row[i].value if row[i] is not None else "" for i in at) for row in result[1]]
+    raise QueryError(f"{query_file}: --query needs a CONSTRUCT, or a SELECT with ?s ?p ?o")
 
 
 def _names(text, allowed, option):

@@ -14,6 +14,8 @@ BATCH_SIZE = 32
 # Texts longer than this are cut at paragraph boundaries before parsing,
 # far below spaCy's max_length so memory stays bounded.
 CHUNK_CHARS = 100_000
+# Chunks parsed and resolved together; a longer document is extracted group by group.
+GROUP_CHUNKS = 10
 MAX_FILE_BYTES = 200 * 1024 * 1024
 QUERY_TIMEOUT = 30.0
 

@@ -35,9 +35,8 @@ def serialize(store: Store, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise FormatError(f"unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}")
     if fmt in ("trig", "nq"):
-        out = io.BytesIO()
-        store.db.dump(out, RDF_FORMATS[fmt], prefixes=rdf.PREFIXES) if fmt == "trig" else store.db.dump(out, RDF_FORMATS[fmt])
-        return out.getvalue()
+        kwargs = {"prefixes": rdf.PREFIXES} if fmt == "trig" else {}
+        return ox.serialize(document_quads(store), format=RDF_FORMATS[fmt], **kwargs)
     if fmt in ("ttl", "nt"):
         kwargs = {"prefixes": rdf.PREFIXES} if fmt == "ttl" else {}
         return ox.serialize(triples(store), format=RDF_FORMATS[fmt], **kwargs)
@@ -53,6 +52,28 @@ def serialize(store: Store, fmt: str) -> bytes:
 
         return bundle(load_graph(store)).encode("utf-8")
     return _graphml(store)
+
+
+_DOCUMENT_FACTS = """
+SELECT ?g ?s ?p ?o WHERE {
+  { GRAPH ?g { ?a rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } }
+  UNION
+  { GRAPH ?g { ?s kg:mentionedIn ?g } VALUES ?p { rdf:type rdfs:label skos:altLabel skos:hiddenLabel } ?s ?p ?o
+    FILTER(?p != skos:altLabel || EXISTS { GRAPH ?g { ?s kg:mentionedAs ?o } })
+    FILTER(?p != skos:hiddenLabel || EXISTS { GRAPH ?g { ?s kg:mentionedAs ?n } FILTER(LCASE(?n) = ?o) }) }
+}
+"""
+
+
+def document_quads(store: Store) -> list[ox.Quad]:
+    """Every document's graph made whole: its provenance, and the plain facts
+    it supports (relations it asserts; types, labels and the names it uses of
+    the entities it mentions). A triplestore can then drop one source by
+    dropping its graph; the union of the graphs is the store's graph."""
+    quads = [q for q in store.db if not isinstance(q.graph_name, ox.DefaultGraph)]
+    for row in store.db.query(_DOCUMENT_FACTS, prefixes=rdf.PREFIXES):
+        quads.append(ox.Quad(row["s"], row["p"], row["o"], row["g"]))
+    return list(dict.fromkeys(quads))
 
 
 def _graphml(store: Store) -> bytes:

@@ -405,7 +405,11 @@ def chunks(text: str, size: int = config.CHUNK_CHARS) -> Iterator[tuple[int, str
 
 def parse(nlp, documents: Iterable[Document], batch_size: int = config.BATCH_SIZE,
           chunk_chars: int = config.CHUNK_CHARS) -> Iterator[tuple[Document, list]]:
-    """(document, [(offset, Doc), ...]) for each document, in input order."""
+    """(document, [(offset, Doc), ...]) for each document, in input order.
+
+    A document longer than GROUP_CHUNKS chunks comes in several consecutive
+    groups, so memory holds at most one group of Docs whatever its size.
+    """
     def pieces():
         for number, document in enumerate(documents):
             parts = list(chunks(document.text, chunk_chars))
@@ -415,6 +419,6 @@ def parse(nlp, documents: Iterable[Document], batch_size: int = config.BATCH_SIZ
     current: list = []
     for doc, (number, document, offset, last) in nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size):
         current.append((offset, doc))
-        if last:
+        if last or len(current) >= config.GROUP_CHUNKS:
             yield document, current
             current = []

@@ -29,9 +29,15 @@ def facts_for(documents: list[Document], model: str | None = None, batch_size: i
               chunk_chars: int = config.CHUNK_CHARS) -> list[DocumentFacts]:
     """Parse and extract a list of documents."""
     from . import nlp
-    from .extract import document_facts
+    from .extract import document_facts, merge
 
-    return [document_facts(doc, docs) for doc, docs in nlp.parse(pipeline(model), documents, batch_size, chunk_chars)]
+    found: list[DocumentFacts] = []
+    for document, docs in nlp.parse(pipeline(model), documents, batch_size, chunk_chars):
+        facts = document_facts(document, docs)
+        if found and found[-1].document is document:  # the next group of a long document
+            facts = merge(found.pop(), facts)
+        found.append(facts)
+    return found
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

@@ -41,6 +41,7 @@ def kg(name: str) -> NamedNode:
 TYPE = NamedNode(RDF + "type")
 LABEL = NamedNode(RDFS + "label")
 ALT_LABEL = NamedNode(SKOS + "altLabel")
+HIDDEN_LABEL = NamedNode(SKOS + "hiddenLabel")
 SUBJECT, PREDICATE, OBJECT = (NamedNode(RDF + n) for n in ("subject", "predicate", "object"))
 DERIVED_FROM = NamedNode(PROV + "wasDerivedFrom")
 GENERATED_BY = NamedNode(PROV + "wasGeneratedBy")
@@ -104,6 +105,9 @@ def document_quads(facts: DocumentFacts, added: datetime | None = None):
         plain.append(Quad(node, LABEL, Literal(entity.name), DEFAULT))
         for alias in entity.aliases:
             plain.append(Quad(node, ALT_LABEL, Literal(alias), DEFAULT))
+        # Lower-cased names as SKOS hidden labels: an index lookup finds an entity by any name in any case.
+        for name in {entity.name.lower(), *(a.lower() for a in entity.aliases)}:
+            plain.append(Quad(node, HIDDEN_LABEL, Literal(name), DEFAULT))
         prov.append(Quad(node, kg("mentionedIn"), graph, graph))
         for name in (entity.name, *entity.aliases):
             prov.append(Quad(node, kg("mentionedAs"), Literal(name), graph))

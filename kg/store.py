@@ -35,6 +35,11 @@ DELETE {{ ?e ?p ?o }} WHERE {{
 DELETE {{ ?e skos:altLabel ?n }} WHERE {{
   ?e skos:altLabel ?n .
   FILTER NOT EXISTS {{ GRAPH ?g {{ ?e kg:mentionedAs ?n }} }}
+}} ;
+DELETE {{ ?e skos:hiddenLabel ?k }} WHERE {{
+  ?e skos:hiddenLabel ?k .
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?e kg:mentionedAs ?n }} FILTER(LCASE(?n) = ?k) }}
+  FILTER NOT EXISTS {{ ?e rdfs:label ?l FILTER(LCASE(?l) = ?k) }}
 }}
 """
 

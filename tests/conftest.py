@@ -22,27 +22,25 @@ def nlp():
     return pipeline()
 
 
-@pytest.fixture(scope="session")
-def sample_store(tmp_path_factory):
-    """A store built from the bundled samples, once per test session (read-only use)."""
+def _built(tmp_path_factory, name: str, source: Path) -> Path:
     from kg.build import build
     from kg.store import open_store
 
-    path = tmp_path_factory.mktemp("samples") / "store"
+    path = tmp_path_factory.mktemp(name) / "store"
     with open_store(path, create=True) as store:
-        build(store, [str(SAMPLES)])
+        build(store, [str(source)])
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory):
+    """A store built from the bundled samples, once per test session (read-only use)."""
+    return _built(tmp_path_factory, "samples", SAMPLES)
 
 
 @pytest.fixture(scope="session")
 def isis_store(tmp_path_factory):
-    from kg.build import build
-    from kg.store import open_store
-
-    path = tmp_path_factory.mktemp("isis") / "store"
-    with open_store(path, create=True) as store:
-        build(store, [str(ISIS)])
-    return path
+    return _built(tmp_path_factory, "isis", ISIS)
 
 
 @pytest.fixture

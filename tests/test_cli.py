@@ -116,3 +116,16 @@ def test_cli_documents_and_remove(runner, store_copy):
 def test_cli_queries_lists_ready_queries(runner):
     out = invoke(runner, "queries").output
     assert "threats" in out and "--param name=" in out
+
+
+def test_cli_viz_draws_a_construct_query(runner, sample_store, tmp_path):
+    rq = tmp_path / "threats.rq"
+    rq.write_text("CONSTRUCT { ?s kg:threatens ?o } WHERE { ?s kg:threatens ?o }")
+    result = invoke(runner, "viz", "--store", sample_store, "--query", rq, "-o", tmp_path / "t.html")
+    assert result.exit_code == 0
+    nodes, edges = map(int, re.search(r"(\d+) nodes, (\d+) edges", result.output).groups())
+    assert edges >= 4 and nodes <= edges + 1
+    select = tmp_path / "bad.rq"
+    select.write_text("SELECT ?x WHERE { ?x a kg:Group }")
+    bad = runner.invoke(main, ["viz", "--store", str(sample_store), "--query", str(select), "-o", str(tmp_path / "b.html")])
+    assert bad.exit_code == 1 and "?s ?p ?o" in bad.output

@@ -33,16 +33,26 @@ def test_export_triple_formats_round_trip(sample_store, fmt, parser):
 
 
 @pytest.mark.parametrize("fmt, parser", [("trig", "trig"), ("nq", "nquads")])
-def test_export_dataset_formats_keep_one_graph_per_document(sample_store, fmt, parser):
+def test_export_dataset_formats_keep_one_whole_graph_per_document(sample_store, fmt, parser):
     with open_store(sample_store, read_only=True) as store:
         data = export.serialize(store, fmt)
         documents = len(store.documents())
-        quads = len(store)
+        expected = store_graph(store)
     dataset = rdflib.Dataset()
     dataset.parse(data=data.decode("utf-8"), format=parser)
     named = [g for g in dataset.graphs() if g.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID and len(g)]
     assert len(named) == documents
-    assert sum(1 for _ in dataset.quads()) == quads
+    union = rdflib.Graph()
+    for graph in named:
+        for triple in graph:
+            union.add(triple)
+    assert isomorphic(union, expected)  # nothing lost, nothing only in a default graph
+    # Each document graph holds the relation triples it asserts, so dropping it drops them.
+    kg = rdflib.Namespace("https://w3id.org/kg/ontology#")
+    for graph in named:
+        for a in graph.subjects(rdflib.RDF.type, kg.Assertion):
+            s, p, o = (graph.value(a, rdflib.RDF[x]) for x in ("subject", "predicate", "object"))
+            assert (s, p, o) in graph
 
 
 def test_export_jsonld_uses_short_names(sample_store):

@@ -48,9 +48,12 @@ def test_robustness_long_document_is_split_without_losing_offsets(nlp):
     from kg.documents import text_document
     from kg.pipeline import facts_for
 
-    text = "\n\n".join(p.read_text() for p in sorted(SAMPLES.glob("*.txt")))
+    text = "\n\n".join(p.read_text() for p in sorted(SAMPLES.glob("*.txt"))) * 2
+    # 3,000-character chunks make about 24 chunks, so more than two groups of ten are extracted apart.
     (facts,) = facts_for([text_document("long.txt", text)], chunk_chars=3000)
-    assert len(facts.relations) > 20
+    assert len(facts.relations) > 40
+    keys = [e.key for e in facts.entities]
+    assert len(keys) == len(set(keys)) and "group/islamic-state" in keys
     for relation in facts.relations:
         assert " ".join(text[relation.evidence.start:relation.evidence.end].split()) == relation.evidence.sentence
 

@@ -7,6 +7,8 @@ threats into events.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import vocab
 from ..facts import Document, DocumentFacts, Evidence, Relation
 from . import events, lexicon
@@ -119,6 +121,19 @@ def document_facts(document: Document, docs: list[tuple[int, object]]) -> Docume
                                     uses.get(fact.subject.key, {}).values())
             threats.append(events.threat_from(fact, evidence, media, document.date))
     return DocumentFacts(document, index.entities(), tuple(relations), tuple(threats))
+
+
+def merge(first: DocumentFacts, second: DocumentFacts) -> DocumentFacts:
+    """The facts of two parts of one document: entities of the same key become one."""
+    entities = {e.key: e for e in first.entities}
+    for entity in second.entities:
+        if entity.key in entities:
+            old = entities[entity.key]
+            entity = replace(old, aliases=tuple(sorted({*old.aliases, *entity.aliases} - {old.name})),
+                             merged_because=tuple(sorted({*old.merged_because, *entity.merged_because})))
+        entities[entity.key] = entity
+    return DocumentFacts(first.document, tuple(entities.values()), first.relations + second.relations,
+                         first.threats + second.threats)
 
 
 def _chunk_of(docs, sent) -> int:
