@@ -258,6 +258,7 @@ def main() -> None:
     mode.add_argument("--quick", action="store_true", help="small sizes, about a minute (the default)")
     mode.add_argument("--full", action="store_true", help="the sizes of the speed targets")
     parser.add_argument("--only", choices=["extraction", "build", "sparql", "viz"], action="append")
+    parser.add_argument("--build-sizes", default=None, help="comma-separated article counts for the build runs")
     parser.add_argument("--json", default=None, help="where to write the figures (default bench/results/…)")
     args = parser.parse_args()
     full = args.full
@@ -267,7 +268,7 @@ def main() -> None:
         results["extraction"] = bench_extraction(400 if full else 40)
         print_table("Extraction", [results["extraction"]])
     if "build" in parts:
-        sizes = (1000, 10000) if full else (60,)
+        sizes = [int(n) for n in args.build_sizes.split(",")] if args.build_sizes else (1000, 10000) if full else (60,)
         results["build"] = [bench_build(n, w) for n in sizes for w in (1, 2)]
         print_table("Builds", [{k: v for k, v in r.items() if k != "summary"} for r in results["build"]])
     if "sparql" in parts:

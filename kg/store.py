@@ -142,8 +142,12 @@ class Store:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            self.close()
+        except (OSError, RuntimeError) as error:
+            if exc_type is None:  # otherwise the first error is the one to report
+                raise StoreError(f"{self.path}: closing failed ({error}); what was committed before is intact") from error
 
 
 def open_store(path: str | Path, read_only: bool = False, create: bool = False) -> Store:

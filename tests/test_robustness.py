@@ -174,3 +174,68 @@ def test_robustness_ctrl_c_stops_with_a_summary(tmp_path):
     with open_store(tmp_path / "s", read_only=True) as store:
         assert store.documents() is not None
     shutil.rmtree(tmp_path / "s")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 12 MB tmpfs, where the machine lets root mount one."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+@pytest.mark.model
+def test_robustness_full_disk_fails_cleanly_and_keeps_what_was_committed(tmp_path, small_disk):
+    folder = tmp_path / "in"
+    _corpus(folder, 40)
+    store = small_disk / "store"
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(folder), "--store", str(store), "-q"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr and result.stderr.strip().startswith("Error:")
+    with open_store(store, read_only=True) as reopened:
+        documents = reopened.documents()
+        assert bool(reopened.query("ASK { ?s ?p ?o }")) == bool(documents)
+
+
+@pytest.mark.model
+def test_robustness_hostile_literals_survive_every_rdf_format(tmp_path):
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    from kg import export
+    from kg.build import build
+    from test_viz import HOSTILE
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "hostile.txt").write_text(HOSTILE + '\n\nISIS said: "\\" }} """ \'\'\' <> \\u0000 @prefix x: <y> ." to Twitter.')
+    with open_store(tmp_path / "s", create=True) as store:
+        build(store, [str(folder)])
+        expected = rdflib.Graph().parse(data=export.serialize(store, "nt").decode(), format="nt")
+        assert any("<script>" in str(o) for o in expected.objects())
+        for fmt, parser in (("ttl", "turtle"), ("jsonld", "json-ld")):
+            back = rdflib.Graph().parse(data=export.serialize(store, fmt).decode(), format=parser)
+            assert isomorphic(back, expected), fmt
+        for fmt, parser in (("trig", "trig"), ("nq", "nquads")):
+            dataset = rdflib.Dataset()
+            dataset.parse(data=export.serialize(store, fmt).decode(), format=parser)
+            union = rdflib.Graph()
+            for s, p, o, _ in dataset.quads():
+                union.add((s, p, o))
+            assert isomorphic(union, expected), fmt
+
+
+@pytest.mark.model
+def test_robustness_text_without_entities_builds(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    (tmp_path / "plain.txt").write_text("nothing of note happened here today.\n\nit rained, and then it stopped.")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "plain.txt"), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 0 and "1 new" in result.output and "0 entities" in result.output
