@@ -131,8 +131,8 @@ def synthetic_store(path: Path, target_triples: int):
     types = [vocab.PERSON, vocab.GROUP, vocab.ORGANIZATION, vocab.PLATFORM, vocab.LOCATION]
     pool = [Entity(f"{rng.choice(WORDS)} {rng.choice(LAST)} {n}", (types[n % 5],), (f"Alias {n}",)) for n in range(20000)]
     store = open_store(path, create=True)
-    batch, n = [], 0
-    while len(store) < target_triples:
+    batch, n, size = [], 0, 0
+    while size < target_triples:
         entities = rng.sample(pool, 12)
         relations = []
         for _ in range(10):
@@ -148,6 +148,7 @@ def synthetic_store(path: Path, target_triples: int):
         if len(batch) == 200:
             store.add(batch)
             batch = []
+            size = len(store)  # counting walks the store: only once a batch
     if batch:
         store.add(batch)
     return store

@@ -98,6 +98,8 @@ def build(store: Store, inputs: Iterable[str], model: str | None = None, workers
     except KeyboardInterrupt:
         report.interrupted = True
         commit()
+    if report.stored and not report.interrupted:
+        store.optimize()
     store.flush()
     report.seconds = time.perf_counter() - started
     return report

@@ -131,6 +131,11 @@ class Store:
         if not self.read_only:
             self.db.flush()
 
+    def optimize(self) -> None:
+        """Compact the database: after a large build its write-ahead logs dwarf the data."""
+        if not self.read_only:
+            self.db.optimize()
+
     def close(self) -> None:
         self.flush()
         del self.db
