@@ -150,6 +150,8 @@ def _titled(ent, name: str) -> str:
     doc, start = ent.doc, ent.start
     while start > 0 and doc[start - 1].lower_ in TITLES and doc[start - 1].text[:1].isupper() and ent.start - start < 3:
         start -= 1
+    if start < ent.start and start > 0 and doc[start - 1].pos_ == "ADJ" and doc[start - 1].text[:1].isupper():
+        start -= 1  # "Austrian Archduke Franz Ferdinand"
     return f"{doc[start:ent.start].text} {name}" if start < ent.start else ""
 
 

@@ -41,6 +41,8 @@ NOMINALS = {
 }
 DEFINITE = {"the", "this", "that", "its", "his", "her", "their"}
 NAMING = {"name", "call", "dub", "know", "title"}
+ACCUSED = {"convict", "accuse", "charge", "suspect", "guilty", "acquit", "arrest", "indict", "sentence", "try",
+           "jail", "imprison", "blame"}
 MEANS = {"by", "through", "via", "after", "before", "while", "in", "when"}
 FUTURE = {"will", "would", "'ll", "shall"}
 INTENT = {"threaten", "vow", "plan", "promise", "pledge", "call", "urge", "want", "intend", "warn",
@@ -185,6 +187,12 @@ class Reader:
                 return self.subjects(caller, depth + 1)
             return self.refs(verb.head)
         head = verb.head
+        if verb.dep_ == "pcomp" and head.lower_ == "of" and head.head.lemma_.lower() in ACCUSED:
+            # "Adamson, convicted of murdering Don Bolles": the one convicted did it.
+            charged = head.head
+            if charged.dep_ in {"acl", "amod", "relcl"}:
+                return self.refs(charged.head)
+            return [e for c in charged.children if c.dep_ in {"nsubjpass", "nsubj"} for e in self.refs(c)]
         if verb.dep_ == "pcomp" and head.lower_ in MEANS and head.head is not head:
             return self.subjects(head.head, depth + 1)  # "recruited by using iFunny"
         if verb.dep_ in {"xcomp", "conj", "advcl"} and head is not verb:
@@ -232,6 +240,8 @@ def verb_key(token) -> list[str]:
             keys.insert(0, f"{lemma} {child.lower_}")
         if child.dep_ == "advmod" and child.lower_ in {"offline", "down"}:
             keys.insert(0, f"{lemma} {child.lower_}")
+        if child.dep_ == "prep" and child.lower_ in {"at", "on", "upon"}:
+            keys.append(f"{lemma} {child.lower_}")  # "fired at Oswald", "opened fire on"
     return keys
 
 
@@ -327,7 +337,8 @@ def _verb_group(r: Reader, v, group: str, subjects, sent) -> Iterator[Found]:
         indirect = [e for e in r.objects(v) if e not in direct]
         yield from _pairs(subjects, vocab.WORKS_FOR, indirect, "verb:oversee", 0.6, sent)
     elif group == "worksFor":
-        objects = r.pobjs(v, {"for", "at", "with"}) + (r.objects(v) if lemma in {"join", "employ", "hire", "represent"} else [])
+        preps = {"for", "at", "with", "in"} if lemma == "serve" else {"for", "at", "with"}
+        objects = r.pobjs(v, preps) + (r.objects(v) if lemma in {"join", "employ", "hire", "represent"} else [])
         if lemma in {"employ", "hire"}:
             yield from _pairs(r.objects(v), vocab.WORKS_FOR, subjects, "verb:employ", 0.7, sent)
         else:
@@ -517,6 +528,12 @@ def _roles_of(r: Reader, head) -> Iterator[tuple[str, list[Entity]]]:
     for child in head.children:
         if child.dep_ in {"compound", "appos", "nmod", "amod"} and child.lower_ in roles_words:
             candidates.append(child)
+        if child.dep_ == "appos":
+            # "Karadzic, leader of Bosnian Serbs and vice-president of the Union of Serb Writers"
+            candidates += [c for c in child.conjuncts if c.lower_ in roles_words]
+            # "Linda Schmitt, an analyst at Becton Dickinson": any occupation with 'at' or 'for'
+            if child.lower_ not in roles_words and child.pos_ == "NOUN" and r.pobjs(child, {"at", "for"}):
+                candidates.append(child)
     if head.dep_ == "appos" and head.head.lower_ in roles_words:
         candidates.append(head.head)
     if head.dep_ in {"compound"} and head.head.lower_ in roles_words:
@@ -527,8 +544,8 @@ def _roles_of(r: Reader, head) -> Iterator[tuple[str, list[Entity]]]:
             if child.dep_ in {"attr", "acomp", "oprd"}:
                 apposed = [a for a in child.children if a.dep_ == "appos"]
                 for item in [child, *child.conjuncts, *apposed, *(c for a in apposed for c in a.conjuncts)]:
-                    if item.lower_ in roles_words:
-                        candidates.append(item)
+                    if item.lower_ in roles_words or (item.pos_ == "NOUN" and r.pobjs(item, {"at", "for"})):
+                        candidates.append(item)  # "was acting comptroller at the American University"
             if child.dep_ == "prep" and child.lower_ == "as":
                 candidates += [p for p in child.children if p.dep_ == "pobj" and p.lower_ in roles_words]
     for role in candidates:
@@ -544,6 +561,12 @@ def _roles_of(r: Reader, head) -> Iterator[tuple[str, list[Entity]]]:
                     elif child.lower_ in roles_words or child.pos_ in {"ADJ", "NOUN"}:
                         stack.append(child)
         orgs += r.pobjs(role, {"of", "at", "for", "with", "in"})
+        # "a professor of political science at Queens College": the place of work after the field
+        for prep in role.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                for field in prep.children:
+                    if field.dep_ == "pobj" and r.entity(field) is None:
+                        orgs += r.pobjs(field, {"at", "for"})
         title = " ".join(t.lower_ for t in role.lefts if t.dep_ in {"compound", "amod"} and t.lower_ in lex.leader_roles)
         yield (f"{title} {role.lower_}".strip() if title else role.lower_), orgs
 
