@@ -47,7 +47,8 @@ PLATFORM_NOUNS = {"account", "accounts", "channel", "channels", "page", "pages",
                   "forum", "forums", "platform", "site", "website", "groups", "subscribers", "followers"}
 FACILITIES = {"mall", "airport", "hotel", "university", "college", "school", "church", "synagogue", "mosque",
               "stadium", "embassy", "hospital", "prison", "base", "station", "market", "square", "bridge",
-              "palace", "temple", "cathedral", "theater", "theatre", "club", "restaurant", "cafe", "plant"}
+              "palace", "temple", "cathedral", "theater", "theatre", "club", "restaurant", "cafe", "plant",
+              "desert", "forest", "range", "beachhead", "canal", "dam", "mine", "field", "camp"}
 # Last words that make a name a place or an organization, whatever the model said.
 PLACE_HEADS = {"street", "avenue", "road", "boulevard", "river", "channel", "district", "county", "province",
                "region", "valley", "mountains", "mountain", "island", "islands", "lake", "bay", "city", "village",

@@ -43,6 +43,8 @@ DEFINITE = {"the", "this", "that", "its", "his", "her", "their"}
 NAMING = {"name", "call", "dub", "know", "title"}
 ACCUSED = {"convict", "accuse", "charge", "suspect", "guilty", "acquit", "arrest", "indict", "sentence", "try",
            "jail", "imprison", "blame"}
+AREAS = {"part", "parts", "region", "area", "outskirts", "suburbs", "suburb", "north", "south", "east", "west",
+         "center", "centre", "heart", "interior", "coast", "province", "state", "district", "capital", "border"}
 MEANS = {"by", "through", "via", "after", "before", "while", "in", "when"}
 FUTURE = {"will", "would", "'ll", "shall"}
 INTENT = {"threaten", "vow", "plan", "promise", "pledge", "call", "urge", "want", "intend", "warn",
@@ -510,6 +512,8 @@ def role_rules(r: Reader, sent) -> Iterator[Found]:
                 for org in (e for g in child.children if g.dep_ in {"compound", "poss"} for e in r.refs(g)):
                     if org.type in {vocab.ORGANIZATION, vocab.PLATFORM}:
                         yield Found(person, vocab.WORKS_FOR, org, "role:occupation", 0.5, sent)
+                    elif org.type == vocab.LOCATION:  # "Atlanta businessman Neil Estes"
+                        yield Found(person, vocab.LOCATED_IN, org, "role:occupation-place", 0.5, sent)
         for org in r.pobjs(token, {"at", "of", "with", "for"}):  # "Wang Ziqiang at the Institute of Mechanics"
             if org.type in {vocab.ORGANIZATION, vocab.PLATFORM}:
                 yield Found(person, vocab.WORKS_FOR, org, "role:person-at", 0.55, sent)
@@ -652,6 +656,9 @@ def location_rules(r: Reader, sent) -> Iterator[Found]:
         places = []
         if here.type == vocab.LOCATION:
             places += _region_after(r, token)
+        if token.dep_ == "appos" and r.entity(token.head) is None:
+            # "Bosnia's capital, Sarajevo": the place the described noun belongs to
+            places += [e for c in token.head.children if c.dep_ == "poss" for e in r.refs(c) if e.type == vocab.LOCATION]
         for child in token.children:
             if child.dep_ == "appos" and r.entity(child) is None:
                 # "Sun Hung Kai Properties, a Hong Kong firm", "Madagascar, an island nation in the Indian Ocean",
@@ -662,6 +669,9 @@ def location_rules(r: Reader, sent) -> Iterator[Found]:
             if child.dep_ == "prep" and child.lower_ in {"in", "of", "at", "near", "outside", "from"}:
                 if child.lower_ in {"of", "from"} and here.type not in {vocab.PERSON, vocab.LOCATION, vocab.ORGANIZATION}:
                     continue
+                # "in the southeastern part of Rwanda", "on the outskirts of Kabul"
+                places += [e for p in child.children if p.dep_ == "pobj" and p.lower_ in AREAS
+                           for e in r.pobjs(p, {"of"}) if e.type == vocab.LOCATION]
                 places += [e for p in child.children if p.dep_ == "pobj" for e in r.refs(p) if e.type == vocab.LOCATION]
             elif child.dep_ in {"poss", "compound"} and here.type in {vocab.ORGANIZATION, vocab.GROUP}:
                 places += [e for e in r.refs(child) if e.type == vocab.LOCATION]
@@ -755,7 +765,7 @@ def dateline_rules(r: Reader, sent) -> Iterator[Found]:
             agency = r.entity(token.doc[token.i + 1])
             if agency is not None and agency.type == vocab.ORGANIZATION and places:
                 yield from _pairs([agency], vocab.LOCATED_IN, places, "dateline", 0.6, sent)
-            return
+                return
         if entity is not None and entity.type == vocab.LOCATION and entity not in places:
             places.append(entity)
 
