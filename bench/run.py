@@ -177,7 +177,6 @@ def timed_in_child(work, limit: float) -> float | None:
 def bench_sparql(target_triples: int, repeats: int, rdflib_limit: float) -> dict:
     """Median latency of each ready query on Oxigraph, against one run on rdflib's in-memory graph
     (stopped after ``rdflib_limit`` seconds)."""
-    import pyoxigraph as ox
     import rdflib
 
     from kg import query as q

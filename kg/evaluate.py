@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 

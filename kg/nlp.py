@@ -61,6 +61,9 @@ ORG_HEADS = {"properties", "inc", "inc.", "corp", "corp.", "co", "co.", "company
              "bureau", "office", "service", "center", "centre", "organization", "organisation", "court",
              "academy", "college", "school", "police", "group", "ltd", "ltd.", "llc", "plc", "gmbh", "ag", "sa",
              "industries", "holdings", "press", "tribune", "herald", "magazine", "network", "institution"}
+# Single-word names of bodies that one is "in" without them being places.
+BODIES = {"congress", "parliament", "senate", "government", "cabinet", "court", "office", "power", "charge",
+          "opposition", "nato", "europe"}
 # Words that open a PERSON span but are a title or role, not part of the name.
 TITLES = {"president", "gov", "gov.", "governor", "sen", "sen.", "senator", "rep", "rep.", "mr", "mr.", "mrs", "mrs.",
           "ms", "ms.", "dr", "dr.", "prince", "princess", "king", "queen", "gen", "gen.", "general", "col", "col.",
@@ -180,6 +183,19 @@ def retype_entities(doc):
     return doc
 
 
+def gazetteer_entry(span):
+    """The gazetteer entry a ruler span stands for. spaCy reads a span's id from
+    its root token, so a longer span built over a gazetteer name ("Radio
+    Television Afghanistan") inherits that name's id: the text must match too."""
+    if not span.ent_id_:
+        return None
+    entry = gazetteer.load().lookup(span.ent_id_)
+    if entry is None:
+        return None
+    text = gazetteer.norm(span.text)
+    return entry if any(gazetteer.norm(name) == text for name in entry.names) else None
+
+
 def _merge_adjacent(doc, ents):
     """The small model splits some names in two ("Lockheed" + "Martin"): join
     model entities of one label that touch with only a space between."""
@@ -188,8 +204,8 @@ def _merge_adjacent(doc, ents):
     merged = []
     for ent in ents:
         last = merged[-1] if merged else None
-        if (last is not None and last.end == ent.start and last.label_ == ent.label_ and not ent.ent_id_
-                and not last.ent_id_ and ent.label_ in {"ORG", "PERSON", "GPE", "FAC"} and doc[last.end - 1].whitespace_):
+        if (last is not None and last.end == ent.start and last.label_ == ent.label_ and not gazetteer_entry(ent)
+                and not gazetteer_entry(last) and ent.label_ in {"ORG", "PERSON", "GPE", "FAC"} and doc[last.end - 1].whitespace_):
             merged[-1] = Span(doc, last.start, ent.end, label=ent.label_)
         else:
             merged.append(ent)
@@ -200,7 +216,7 @@ def _with_facility(doc, span):
     """'Westgate' + 'shopping mall' is a place: take the facility noun into the name."""
     from spacy.tokens import Span
 
-    if span.label_ not in {"PERSON", "ORG", "GPE", "NORP", "FAC"} or span.ent_id_:
+    if span.label_ not in {"PERSON", "ORG", "GPE", "NORP", "FAC"} or gazetteer_entry(span):
         return span
     end = span.end
     while end < len(doc) and end - span.end < 3 and doc[end].is_lower and doc[end].pos_ == "NOUN":
@@ -216,7 +232,7 @@ def _retyped(doc, ent, gaz):
     label = ent.label_
     if label in DROP_LABELS:
         return None
-    if ent.ent_id_:  # from the gazetteer
+    if gazetteer_entry(ent):
         return ent
     # A leading "the" is not part of the name.
     start = ent.start + 1 if ent[0].lower_ in {"the", "a", "an"} and len(ent) > 1 else ent.start
@@ -250,7 +266,7 @@ def _place_or_org(doc, start: int, end: int, label: str) -> str:
         return "GPE"
     if label in {"PERSON", "GPE", "NORP"} and last in ORG_HEADS and end - start > 1:
         return "ORG"
-    if label in {"ORG", "PERSON"} and end + 1 < len(doc) and doc[end].text == ",":
+    if label == "ORG" and end + 1 < len(doc) and doc[end].text == ",":
         entry = gazetteer.load().lookup(doc[end + 1].text)
         if entry is not None and entry.types == ("Location",) and doc[end + 1].text[:1].isupper():
             return "GPE"
@@ -265,7 +281,7 @@ def _place_or_org(doc, start: int, end: int, label: str) -> str:
             and doc[start - 2].ent_type_ == "PERSON" and doc[start].is_title:
         return "GPE"  # "Brian Michaud of Millinocket"
     if label == "ORG" and end - start == 1 and head is not None and head.lower_ in {"in", "near", "outside"} \
-            and doc[start].is_title and last not in ORG_HEADS:
+            and doc[start].is_title and last not in ORG_HEADS and last not in BODIES:
         return "GPE"  # "in Millinocket": one capitalised word after 'in' is a place
     return label
 

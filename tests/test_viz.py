@@ -1,6 +1,5 @@
 """The HTML graph in real headless Chromium."""
 
-import os
 import shutil
 from pathlib import Path
 

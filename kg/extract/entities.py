@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from .. import gazetteer, vocab
+from .. import vocab
+from ..nlp import gazetteer_entry
 from ..facts import Entity
 from ..gazetteer import norm
 
@@ -69,7 +70,6 @@ class EntityIndex:
 
 def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
     """Cluster the entity mentions of one document's Docs."""
-    gaz = gazetteer.load()
     index = EntityIndex()
     mentions = []
     titles: dict[tuple[int, int], str] = {}
@@ -97,7 +97,7 @@ def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
     # Pass 1: gazetteer entries and exact names.
     acronyms = _acronym_links(mentions)
     for position, (chunk, ent, name, label) in enumerate(mentions):
-        entry = gaz.lookup(ent.ent_id_) if ent.ent_id_ else None
+        entry = gazetteer_entry(ent)
         if entry is not None:
             number = cluster_for("gaz:" + entry.name)
             cluster = index.clusters[number]
