@@ -44,3 +44,11 @@ def test_nlp_chunks_cut_at_paragraphs_and_keep_offsets():
     assert all(len(p) <= 400 for _, p in pieces)
     assert "".join(p for _, p in pieces) == text
     assert all(text[o:o + len(p)] == p for o, p in pieces)
+
+
+def test_nlp_pseudonyms_are_names_of_the_same_person(nlp):
+    from conftest import facts_of
+
+    facts = facts_of(nlp, "The group was founded by Rinaldo Nazzaro, who uses the pseudonyms Norman Spear and Roman Wolf.")
+    people = [e for e in facts.entities if e.type == "Person"]
+    assert len(people) == 1 and {"Norman Spear", "Roman Wolf"} <= set(people[0].aliases)

@@ -217,8 +217,30 @@ def _fold(index: EntityIndex, number: int, into: int, reason: str) -> None:
             index.mentions[mention] = into
 
 
+PSEUDONYMS = {"pseudonym", "alias", "nickname", "moniker", "handle", "nom", "codename", "name", "username"}
+
+
 def _merge_known_as(index: EntityIndex, mentions) -> None:
-    """'Abu Ubaidah, also known as Direye': two names of one entity."""
+    """'Abu Ubaidah, also known as Direye', 'Nazzaro, who uses the pseudonyms
+    Norman Spear and Roman Wolf': other names of one entity."""
+    for position, (chunk_b, b, name_b, label_b) in enumerate(mentions):
+        if label_b != "PERSON":
+            continue
+        token, named = b.root, False
+        for _ in range(4):  # up the conjunctions and appositions to the noun that names it
+            if token.lemma_.lower() in PSEUDONYMS and token is not b.root:
+                named = True
+                break
+            if token.head is token:
+                break
+            token = token.head
+        if not named:
+            continue
+        earlier = [m for m in mentions[:position] if m[0] == chunk_b and m[3] == "PERSON"
+                   and m[1].sent.start == b.sent.start and m[1].end <= token.i]
+        if earlier:
+            chunk_a, a = earlier[0][0], earlier[0][1]
+            _fold(index, index.mentions[(chunk_b, b.start)], index.mentions[(chunk_a, a.start)], f"pseudonym: {name_b}")
     for (chunk_a, a, name_a, _), (chunk_b, b, name_b, _) in zip(mentions, mentions[1:]):
         if chunk_a != chunk_b or not 1 <= b.start - a.end <= 5:
             continue
