@@ -61,6 +61,8 @@ ORG_HEADS = {"properties", "inc", "inc.", "corp", "corp.", "co", "co.", "company
              "bureau", "office", "service", "center", "centre", "organization", "organisation", "court",
              "academy", "college", "school", "police", "group", "ltd", "ltd.", "llc", "plc", "gmbh", "ag", "sa",
              "industries", "holdings", "press", "tribune", "herald", "magazine", "network", "institution"}
+PARTICLES = {"al", "el", "ad", "ar", "as", "at", "az", "ibn", "bin", "bint", "abu", "de", "del", "der", "van", "von",
+             "da", "di", "du", "la", "le", "dos", "das", "y", "ul", "ur"}
 # Single-word names of bodies that one is "in" without them being places.
 BODIES = {"congress", "parliament", "senate", "government", "cabinet", "court", "office", "power", "charge",
           "opposition", "nato", "europe"}
@@ -124,6 +126,9 @@ def gazetteer_patterns(nlp) -> tuple[list[dict], list[dict]]:
             continue
         label = LABEL_OF_TYPE[entry.types[0]]
         for name in entry.names:
+            if entry.types[0] == "Location" and "." not in name and not name.isupper():
+                # Full place names only retype what the model found: "Tennessee Williams" is a person.
+                continue
             target = exact if len(nlp.make_doc(name)) <= 2 else folded
             target.append({"label": label, "pattern": name, "id": entry.name})
     return exact, folded
@@ -176,7 +181,7 @@ def retype_entities(doc):
         span = _retyped(doc, ent, gaz)
         if span is not None:
             spans.append(_with_facility(doc, span))
-    acronyms = _acronym_names(doc, spans)
+    acronyms = _acronym_names(doc, spans) + _datelines(doc, spans)
     quoted = list(_quoted_group_names(doc))
     # Quoted names and acronym expansions are longer than the model's pieces inside them, so they win.
     doc.ents = filter_spans(quoted + acronyms + spans)
@@ -234,9 +239,12 @@ def _retyped(doc, ent, gaz):
         return None
     if gazetteer_entry(ent):
         return ent
-    # A leading "the" is not part of the name.
-    start = ent.start + 1 if ent[0].lower_ in {"the", "a", "an"} and len(ent) > 1 else ent.start
-    end = ent.end
+    # Leading lower-case words ("the", "northeast" in "northeast Nigeria") are not part of the name,
+    # except name particles ("al-Shabaab", "van Gogh").
+    start, end = ent.start, ent.end
+    while end - start > 1 and doc[start].is_lower and doc[start].is_alpha and doc[start].lower_ not in PARTICLES \
+            and doc[start + 1].text != "-":
+        start += 1
     while end > start and doc[end - 1].is_punct:
         end -= 1
     if end <= start:
@@ -336,6 +344,23 @@ def _group_or_platform(doc, start: int, end: int, label: str) -> str | None:
     if label in {"PRODUCT", "WORK_OF_ART", "EVENT"}:
         return None
     return label
+
+
+def _datelines(doc, spans) -> list:
+    """'BANGKOK, Thailand (AP)': capitalised words opening a line before a comma name a place."""
+    from spacy.tokens import Span
+
+    found = []
+    taken = {t.i for s in spans for t in s}
+    for token in doc:
+        if not (token.i == 0 or "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_):
+            continue
+        end = token.i
+        while end < len(doc) and end - token.i < 3 and doc[end].is_upper and doc[end].is_alpha and len(doc[end]) > 2:
+            end += 1
+        if token.i < end < len(doc) and doc[end].text == "," and not taken & set(range(token.i, end)):
+            found.append(Span(doc, token.i, end, label="GPE"))
+    return found
 
 
 def _acronym_names(doc, spans) -> list:

@@ -120,7 +120,7 @@ def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
 
     _merge_known_as(index, mentions)
     _merge_longer_names(index)
-    _merge_short_names(index)
+    _merge_short_names(index, {i for i, m in enumerate(mentions) if m[0] == 0 and _in_title(m[1])})
     for mention, titled in titles.items():
         index.clusters[index.mentions[mention]].titled.add(titled)
     for cluster in index.clusters:
@@ -129,6 +129,12 @@ def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
             cluster.canonical = max(cluster.names, key=lambda n: (len(n.split()), cluster.names[n], len(n)))
     index.finish()
     return index
+
+
+def _in_title(ent) -> bool:
+    """On the first line of the document (its headline)."""
+    end = ent.doc.text.find("\n")
+    return end < 0 or ent.start_char < end
 
 
 def _surface(ent) -> str:
@@ -150,8 +156,10 @@ def _titled(ent, name: str) -> str:
     doc, start = ent.doc, ent.start
     while start > 0 and doc[start - 1].lower_ in TITLES and doc[start - 1].text[:1].isupper() and ent.start - start < 3:
         start -= 1
-    if start < ent.start and start > 0 and doc[start - 1].pos_ == "ADJ" and doc[start - 1].text[:1].isupper():
-        start -= 1  # "Austrian Archduke Franz Ferdinand"
+    # "Austrian Archduke Franz Ferdinand", "Actress Helen Hayes": capitalised words just before
+    while start > 0 and ent.start - start < 2 and doc[start - 1].is_title and doc[start - 1].is_alpha \
+            and not doc[start - 1].ent_type_ and doc[start - 1].lower_ not in {"the", "a", "an", "in", "on", "at", "and", "but", "when", "as"}:
+        start -= 1
     return f"{doc[start:ent.start].text} {name}" if start < ent.start else ""
 
 
@@ -268,7 +276,7 @@ def _merge_longer_names(index: EntityIndex) -> None:
                 break
 
 
-def _merge_short_names(index: EntityIndex) -> None:
+def _merge_short_names(index: EntityIndex, titles_at: set[int]) -> None:
     """Fold a cluster whose only names are part of one longer name of the same
     type into that one: 'Zuckerberg' into 'Mark Zuckerberg'."""
     clusters = index.clusters
@@ -290,7 +298,9 @@ def _merge_short_names(index: EntityIndex) -> None:
         if not names or not all(len(_words(n)) == 1 for n in names):
             continue
         word = _words(names[0])[0]
-        candidates = {c for c in full.get(word, ()) if c != number and _compatible(clusters[c], cluster)}
+        # A surname refers back to a full name met before it (or is a headline's short form).
+        candidates = {c for c in full.get(word, ()) if c != number and _compatible(clusters[c], cluster)
+                      and (clusters[c].first < cluster.first or cluster.first in titles_at)}
         if len(candidates) == 1:
             target[number] = candidates.pop()
     for number, into in target.items():
