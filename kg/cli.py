@@ -204,7 +204,6 @@ def viz(store_path, output, focus, hops, types, predicates, min_confidence, quer
         kg viz --query threats-graph.rq -o threats.html
     """
     from . import analysis, viz as v
-    from .errors import KGError as Problem
     from .export import write_atomic
     from . import vocab
 
@@ -217,7 +216,7 @@ def viz(store_path, output, focus, hops, types, predicates, min_confidence, quer
     if focus:
         node = analysis.find_node(graph, focus)
         if node is None:
-            raise Problem(f"no entity named '{focus}' in the graph; try kg query entity --param name=…")
+            raise KGError(f"no entity named '{focus}' in the graph; try kg query entity --param name=…")
         graph = analysis.neighbourhood(graph, node, hops)
     graph, dropped = v.select(graph, type_list, predicate_list, max_nodes)
     notice = ""
@@ -291,7 +290,6 @@ def path(source, target, store_path):
     import networkx as nx
 
     from . import analysis
-    from .errors import KGError as Problem
 
     with _open(store_path) as store:
         graph = analysis.load_graph(store)
@@ -299,12 +297,12 @@ def path(source, target, store_path):
     for name in (source, target):
         node = analysis.find_node(graph, name)
         if node is None:
-            raise Problem(f"no entity named '{name}' in the graph")
+            raise KGError(f"no entity named '{name}' in the graph")
         ends.append(node)
     try:
         hops = analysis.shortest_path(graph, *ends)
     except nx.NetworkXNoPath:
-        raise Problem(f"no chain of relations links {source} and {target}") from None
+        raise KGError(f"no chain of relations links {source} and {target}") from None
     for a, predicate, b, evidence in hops:
         click.echo(f"{a} —{predicate}→ {b}")
         for ev in evidence[:1]:
@@ -338,14 +336,13 @@ def remove(refs, store_path):
 
         kg remove isis_threatens_tech_ceos.txt
     """
-    from .errors import KGError as Problem
 
     with _open(store_path, write=True) as store:
         graphs = []
         for ref in refs:
             found = store.find_documents(ref)
             if not found:
-                raise Problem(f"no document '{ref}' in the store; see kg documents")
+                raise KGError(f"no document '{ref}' in the store; see kg documents")
             graphs += found
         store.remove_graphs(graphs)
     click.echo(f"removed {len(graphs)} document(s)")
