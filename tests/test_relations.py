@@ -64,3 +64,10 @@ def test_relations_threat_becomes_event_with_medium_and_claim(nlp):
     (threat,) = facts.threats
     assert threat.actor == "group/islamic-state" and threat.target == "person/mark-zuckerberg"
     assert threat.medium == "platform/telegram" and threat.claimed
+
+
+def test_relations_they_prefers_a_group(nlp):
+    text = "Reuters reported that ISIS released a video. They claimed that they have hacked 5,000 Twitter accounts."
+    found = triples_of(facts_of(nlp, text))
+    assert ("Islamic State", "attacks", "Twitter") in found
+    assert not any(s == "Reuters" for s, p, o in found if p == "attacks")

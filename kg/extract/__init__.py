@@ -30,9 +30,14 @@ class History:
                 self.mentions.append((ent.start, ent.end, entity, _is_subject(ent.root)))
 
     def resolve(self, token, types) -> list:
-        """The nearest earlier subject of a fitting type, else the nearest earlier mention."""
+        """The nearest earlier subject of a fitting type, else the nearest earlier mention.
+        'They' who hack or threaten are a group before they are an organization."""
         if not types:
             return []
+        if token.lower_ in {"they", "them", "their", "themselves"} and vocab.GROUP in types:
+            groups = self.resolve(token, {vocab.GROUP}) if types != {vocab.GROUP} else []
+            if groups:
+                return groups
         nearest = None
         for start, end, entity, subject in reversed(self.mentions):
             if end > token.i:
