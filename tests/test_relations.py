@@ -33,6 +33,10 @@ pytestmark = pytest.mark.model
     ("They attacked the Westgate shopping mall in Nairobi.", ("Westgate shopping mall", "locatedIn", "Nairobi")),
     ("TikTok, which is owned by Chinese firm ByteDance, removed them.", ("ByteDance", "owns", "TikTok")),
     ("Iran funds Hezbollah.", ("Hezbollah", "fundedBy", "Iran")),
+    # event nouns whose possessor is the victim, the accused, weapons, seats
+    ("Sirhan Bishara Sirhan was convicted of Robert Kennedy's killing.", ("Sirhan Bishara Sirhan", "attacks", "Robert Kennedy")),
+    ("Lee Harvey Oswald fired the shots that killed John Kennedy.", ("Lee Harvey Oswald", "attacks", "John Kennedy")),
+    ("Reporters met at Twitter headquarters in San Francisco.", ("Twitter", "locatedIn", "San Francisco")),
 ])
 def test_relations_pattern(nlp, text, expected):
     found = triples_of(facts_of(nlp, text))

@@ -41,8 +41,14 @@ NOMINALS = {
 }
 DEFINITE = {"the", "this", "that", "its", "his", "her", "their"}
 NAMING = {"name", "call", "dub", "know", "title"}
+VICTIM_NOUNS = {"killing", "killings", "murder", "assassination", "kidnapping", "abduction", "shooting",
+                "execution", "slaying", "beheading"}
+WEAPONS = {"shot", "shots", "bullet", "bullets", "bomb", "bombs", "blast", "missile", "missiles", "rocket", "rockets",
+           "grenade", "explosives", "round", "rounds"}
 ACCUSED = {"convict", "accuse", "charge", "suspect", "guilty", "acquit", "arrest", "indict", "sentence", "try",
            "jail", "imprison", "blame"}
+SEATS = {"headquarters", "hq", "head office", "offices", "office", "base", "bases", "campus", "plant", "factory",
+         "embassy", "consulate", "compound", "facility", "facilities"}
 AREAS = {"part", "parts", "region", "area", "outskirts", "suburbs", "suburb", "north", "south", "east", "west",
          "center", "centre", "heart", "interior", "coast", "province", "state", "district", "capital", "border"}
 MEANS = {"by", "through", "via", "after", "before", "while", "in", "when"}
@@ -180,6 +186,8 @@ class Reader:
             return [self.entity(verb.doc[verb.i - 1])]
         if verb.pos_ == "NOUN":  # a headline verb the parser took for a noun
             return [e for c in verb.lefts if c.dep_ in {"compound", "nsubj", "amod"} for e in self.refs(c)]
+        if verb.dep_ == "relcl" and verb.head.lower_ in WEAPONS and verb.head.dep_ == "dobj":
+            return self.subjects(verb.head.head, depth + 1)  # "Oswald fired the shots that killed Kennedy"
         if not passive and verb.dep_ in {"relcl", "acl"} and not any(c.dep_ == "nsubj" for c in verb.children):
             caller = verb.head.head
             if _infinitive(verb) and verb.head.dep_ in {"pobj", "dobj"} and caller.dep_ == "prep":
@@ -448,9 +456,18 @@ def noun_rules(r: Reader, sent) -> Iterator[Found]:
         if lower == "war" and not any(c.lower_ == "on" for c in noun.children):
             continue
         targets = r.pobjs(noun, preps)
-        agents = [e for c in noun.children if c.dep_ in {"poss", "compound", "nmod"} for e in r.refs(c)
-                  if e.type != vocab.LOCATION and e.type != vocab.PLATFORM]
+        modifiers = [e for c in noun.children if c.dep_ in {"poss", "compound", "nmod"} for e in r.refs(c)
+                     if e.type != vocab.LOCATION and e.type != vocab.PLATFORM]
+        if lower in VICTIM_NOUNS:
+            targets += modifiers  # "Kennedy's killing": the one killed
+            agents = []
+        else:
+            agents = modifiers  # "ISIS's attack"
         agents += r.pobjs(noun, {"by", "from"})
+        if not agents and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in ACCUSED:
+            charged = noun.head.head  # "Sirhan was convicted of Kennedy's killing"
+            agents = r.refs(charged.head) if charged.dep_ in {"acl", "amod", "relcl"} else [
+                e for c in charged.children if c.dep_ in {"nsubjpass", "nsubj"} for e in r.refs(c)]
         if not agents:
             agents = _governor_subjects(r, noun)
         targets = [t for t in targets if t not in agents]
@@ -514,6 +531,11 @@ def role_rules(r: Reader, sent) -> Iterator[Found]:
                         yield Found(person, vocab.WORKS_FOR, org, "role:occupation", 0.5, sent)
                     elif org.type == vocab.LOCATION:  # "Atlanta businessman Neil Estes"
                         yield Found(person, vocab.LOCATED_IN, org, "role:occupation-place", 0.5, sent)
+        for child in token.children:  # "Deputy U.S. Ambassador Herbert S. Okun"
+            if child.dep_ in {"compound", "nmod"} and r.entity(child) is not None and r.entity(child).type == vocab.LOCATION \
+                    and any(c.dep_ == "compound" and c.lower_ in lex.work_roles | lex.leader_roles | lex.place_roles
+                            for c in token.children):
+                yield Found(person, vocab.LOCATED_IN, r.entity(child), "role:title-place", 0.5, sent)
         for org in r.pobjs(token, {"at", "of", "with", "for"}):  # "Wang Ziqiang at the Institute of Mechanics"
             if org.type in {vocab.ORGANIZATION, vocab.PLATFORM}:
                 yield Found(person, vocab.WORKS_FOR, org, "role:person-at", 0.55, sent)
@@ -586,7 +608,10 @@ def _role_predicate(lex, role: str, org: Entity) -> tuple[str | None, float]:
     if word in lex.financier_roles:
         return None, 0.0
     if word in lex.member_roles:
-        return (vocab.AFFILIATED_WITH, 0.7) if org.type == vocab.GROUP else (None, 0.0)
+        # A member of a group is affiliated with it; a member of a commission or board works for it.
+        if org.type == vocab.GROUP:
+            return vocab.AFFILIATED_WITH, 0.7
+        return (vocab.WORKS_FOR, 0.6) if word == "member" and org.type == vocab.ORGANIZATION else (None, 0.0)
     if word in lex.leader_roles and ("chief" not in role or word == "chief") and word not in {"vice", "deputy"}:
         return vocab.LEADS, 0.75
     return vocab.WORKS_FOR, 0.75
@@ -642,8 +667,14 @@ def affiliation_rules(r: Reader, sent) -> Iterator[Found]:
 
 def location_rules(r: Reader, sent) -> Iterator[Found]:
     """'Westgate mall in Nairobi', 'Kampala, Uganda', 'the Somalia-based al-Shabaab',
-    'Marie Ferraro of Bethany', 'Illinois Gov. James Thompson'."""
+    'Marie Ferraro of Bethany', 'Illinois Gov. James Thompson', 'NRC headquarters in Rockville'."""
     for token in sent:
+        if token.lower_ in SEATS and r.entity(token) is None:
+            owners = [e for c in token.children if c.dep_ in {"compound", "poss", "nmod"} for e in r.refs(c)
+                      if e.type != vocab.LOCATION] + [e for e in r.pobjs(token, {"of"}) if e.type != vocab.LOCATION]
+            places = [e for e in r.pobjs(token, {"in", "at", "near"}) if e.type == vocab.LOCATION]
+            yield from _pairs(owners, vocab.LOCATED_IN, places, "seat-in", 0.7, sent)
+            continue
         if token.lower_ in {"based", "headquartered"}:
             places = [e for c in token.children if c.dep_ in {"npadvmod", "compound", "nmod", "advmod"} for e in r.refs(c)]
             places += r.pobjs(token, {"in", "at", "near"})
@@ -666,6 +697,10 @@ def location_rules(r: Reader, sent) -> Iterator[Found]:
                 places += [e for g in child.children if g.dep_ in {"compound", "nmod", "poss", "amod"}
                            for e in r.refs(g) if e.type == vocab.LOCATION]
                 places += [e for e in r.pobjs(child, {"in", "from", "of"}) if e.type == vocab.LOCATION]
+                for prep in child.children:  # "Yisrael Tal, one of the top strategists in Israel"
+                    if prep.dep_ == "prep" and prep.lower_ == "of":
+                        places += [e for p in prep.children if p.dep_ == "pobj" and r.entity(p) is None
+                                   for e in r.pobjs(p, {"in", "from"}) if e.type == vocab.LOCATION]
             if child.dep_ == "prep" and child.lower_ in {"in", "of", "at", "near", "outside", "from"}:
                 if child.lower_ in {"of", "from"} and here.type not in {vocab.PERSON, vocab.LOCATION, vocab.ORGANIZATION}:
                     continue
@@ -757,12 +792,14 @@ def ownership_rules(r: Reader, sent) -> Iterator[Found]:
 
 def dateline_rules(r: Reader, sent) -> Iterator[Found]:
     """'DAYTON, Ohio (AP) —', 'Sofia, February 15 (BTA) --': the agency files from the places before it."""
-    tokens = list(sent)[:12]
+    tokens = list(sent)[:14]
     places = []
     for token in tokens:
         entity = r.entity(token)
-        if token.text == "(" and token.i + 2 < len(token.doc) and token.doc[token.i + 2].text == ")":
-            agency = r.entity(token.doc[token.i + 1])
+        if token.text == "(":
+            inside = [t for t in token.doc[token.i + 1:min(token.i + 7, len(token.doc))]]
+            close = next((n for n, t in enumerate(inside) if t.text == ")"), None)
+            agency = r.entity(inside[0]) if close and inside else None
             if agency is not None and agency.type == vocab.ORGANIZATION and places:
                 yield from _pairs([agency], vocab.LOCATED_IN, places, "dateline", 0.6, sent)
                 return
