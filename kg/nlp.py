@@ -181,7 +181,7 @@ def retype_entities(doc):
         span = _retyped(doc, ent, gaz)
         if span is not None:
             spans.append(_with_facility(doc, span))
-    acronyms = _acronym_names(doc, spans) + _datelines(doc, spans)
+    acronyms = _acronym_names(doc, spans) + _datelines(doc, spans) + _repeated_names(doc, spans)
     quoted = list(_quoted_group_names(doc))
     # Quoted names and acronym expansions are longer than the model's pieces inside them, so they win.
     doc.ents = filter_spans(quoted + acronyms + spans)
@@ -344,6 +344,41 @@ def _group_or_platform(doc, start: int, end: int, label: str) -> str | None:
     if label in {"PRODUCT", "WORK_OF_ART", "EVENT"}:
         return None
     return label
+
+
+def _repeated_names(doc, spans) -> list:
+    """A name the model found once is the same name where it missed it ("one sense per
+    discourse"): whole names, and the surnames of people ("Sarur, based in Beirut")."""
+    from spacy.tokens import Span
+
+    taken = {t.i for s in spans for t in s}
+    known: dict[tuple[str, ...], str] = {}
+    for span in spans:
+        if span.label_ in {"PERSON", "ORG", "GROUP", "PLATFORM", "GPE", "LOC", "FAC"}:
+            known.setdefault(tuple(t.text for t in span), span.label_)
+            last = span[-1]
+            if span.label_ == "PERSON" and len(span) > 1 and last.is_title and len(last) > 3 \
+                    and last.lower_ not in TITLES and not not_entity(last.text):
+                known.setdefault((last.text,), "PERSON")
+    by_first: dict[str, list] = {}
+    for words, label in known.items():
+        by_first.setdefault(words[0], []).append((words, label))
+    found = []
+    for token in doc:
+        if token.i in taken or not token.is_title or token.text not in by_first:
+            continue
+        for words, label in by_first[token.text]:
+            end = token.i + len(words)
+            if end > len(doc) or tuple(t.text for t in doc[token.i:end]) != words or taken & set(range(token.i, end)):
+                continue
+            if end < len(doc) and doc[end].is_title and not doc[end].is_sent_start:
+                continue  # part of a longer name
+            if token.is_sent_start and len(words) == 1 and not (end < len(doc) and (doc[end].pos_ in {"VERB", "AUX"} or doc[end].text in {",", "'s"})):
+                continue  # a capitalised first word may be an ordinary word
+            found.append(Span(doc, token.i, end, label=label))
+            taken |= set(range(token.i, end))
+            break
+    return found
 
 
 def _datelines(doc, spans) -> list:

@@ -52,3 +52,8 @@ def test_nlp_pseudonyms_are_names_of_the_same_person(nlp):
     facts = facts_of(nlp, "The group was founded by Rinaldo Nazzaro, who uses the pseudonyms Norman Spear and Roman Wolf.")
     people = [e for e in facts.entities if e.type == "Person"]
     assert len(people) == 1 and {"Norman Spear", "Roman Wolf"} <= set(people[0].aliases)
+
+
+def test_nlp_a_name_found_once_is_found_again(nlp):
+    doc = nlp("Officials named Muhammad Sarur on Thursday. Sarur, based in Beirut, moved money.")
+    assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Muhammad Sarur", "Sarur"]

@@ -37,6 +37,8 @@ pytestmark = pytest.mark.model
     ("Sirhan Bishara Sirhan was convicted of Robert Kennedy's killing.", ("Sirhan Bishara Sirhan", "attacks", "Robert Kennedy")),
     ("Lee Harvey Oswald fired the shots that killed John Kennedy.", ("Lee Harvey Oswald", "attacks", "John Kennedy")),
     ("Reporters met at Twitter headquarters in San Francisco.", ("Twitter", "locatedIn", "San Francisco")),
+    ("Patriot Front is a hate group, formed in 2017 and active in Texas and Ohio.", ("Patriot Front", "locatedIn", "Ohio")),
+    ("Patriot Front is an American hate group, active in Texas and Ohio.", ("Patriot Front", "locatedIn", "Texas")),
 ])
 def test_relations_pattern(nlp, text, expected):
     found = triples_of(facts_of(nlp, text))

@@ -419,12 +419,15 @@ def adjective_rules(r: Reader, sent) -> Iterator[Found]:
     """'Telegram, a site popular with ISIS', 'the app favored by jihadists',
     'X is responsible for al-Shabaab's planning', 'The Base is active in Canada'."""
     for token in sent:
-        if token.lower_ in {"responsible", "active", "present"} and token.dep_ == "acomp":
-            holders = [e for c in token.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
+        if token.lower_ in {"responsible", "active", "present"} and token.dep_ in {"acomp", "amod", "conj", "acl"}:
+            holders = _described(r, token)
             if token.lower_ == "responsible":
                 yield from _pairs(holders, vocab.WORKS_FOR, r.pobjs(token, {"for"}), "responsible-for", 0.6, sent)
             else:
-                places = [e for e in r.pobjs(token, {"in", "across", "throughout"}) if e.type == vocab.LOCATION]
+                # "is active in X": the parser may hang "in X" on the verb rather than the adjective
+                preps = r.pobjs(token, {"in", "across", "throughout"}) + (
+                    r.pobjs(token.head, {"in", "across", "throughout"}) if token.dep_ == "acomp" else [])
+                places = [e for e in preps if e.type == vocab.LOCATION]
                 yield from _pairs(holders, vocab.LOCATED_IN, places, "active-in", 0.65, sent)
             continue
         if token.lower_ not in {"popular", "favored", "favoured", "favorite", "favourite", "preferred", "beloved"}:
@@ -437,6 +440,30 @@ def adjective_rules(r: Reader, sent) -> Iterator[Found]:
         else:
             platforms = []
         yield from _pairs(users, vocab.USES_PLATFORM, platforms, "popular-with", 0.7, sent)
+
+
+def _described(r: Reader, adjective) -> list[Entity]:
+    """What an adjective says something of: the subject of 'is active', the noun it
+    modifies, or through 'a group, formed in 2018 and active in ...' the subject of
+    the sentence that group describes."""
+    token = adjective
+    for _ in range(4):  # "formed in 2015 and active in ...": the parser may join it to the year
+        if token.dep_ == "conj" and token.head is not token:
+            token = token.head
+        elif token.dep_ == "pobj" and token.head.dep_ == "prep" and token is not adjective:
+            token = token.head.head
+        else:
+            break
+    if token.dep_ == "acomp":
+        return [e for c in token.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
+    noun = token.head
+    found = r.refs(noun)
+    while not found and noun.dep_ == "appos" and noun.head is not noun:
+        noun = noun.head
+        found = r.refs(noun)
+    if not found and noun.dep_ == "attr":
+        found = [e for c in noun.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
+    return found
 
 
 def noun_rules(r: Reader, sent) -> Iterator[Found]:
