@@ -302,11 +302,11 @@ def _described_as(doc, start: int, end: int) -> set[str]:
     if root.dep_ in {"appos", "compound"}:
         words.add(root.head.lower_)
     token = root
-    while token.dep_ == "conj" and token.head is not token:
+    while token.dep_ == "conj" and token.head != token:
         token = token.head
     if token.dep_ == "pobj" and token.head.lower_ in {"like", "as", "including"}:
         owner = token.head.head
-        if owner.lower_ == "such" and owner.head is not owner:
+        if owner.lower_ == "such" and owner.head != owner:
             owner = owner.head
         words.add(owner.lower_)
         words |= {c.lower_ for c in owner.children if c.dep_ in {"amod", "compound"}}

@@ -36,6 +36,7 @@ pytestmark = pytest.mark.model
     # event nouns whose possessor is the victim, the accused, weapons, seats
     ("Sirhan Bishara Sirhan was convicted of Robert Kennedy's killing.", ("Sirhan Bishara Sirhan", "attacks", "Robert Kennedy")),
     ("Lee Harvey Oswald fired the shots that killed John Kennedy.", ("Lee Harvey Oswald", "attacks", "John Kennedy")),
+    ("William McKinley's assassin Leon Czolgosz croons a ballad.", ("Leon Czolgosz", "attacks", "William McKinley")),
     ("Reporters met at Twitter headquarters in San Francisco.", ("Twitter", "locatedIn", "San Francisco")),
     ("Patriot Front is a hate group, formed in 2017 and active in Texas and Ohio.", ("Patriot Front", "locatedIn", "Ohio")),
     ("Patriot Front is an American hate group, active in Texas and Ohio.", ("Patriot Front", "locatedIn", "Texas")),

@@ -52,7 +52,7 @@ class History:
 
 
 def _is_subject(token) -> bool:
-    while token.dep_ in {"appos", "conj", "compound"} and token.head is not token:
+    while token.dep_ in {"appos", "conj", "compound"} and token.head != token:
         token = token.head
     return token.dep_ in {"nsubj", "nsubjpass"}
 

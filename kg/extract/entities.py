@@ -236,10 +236,10 @@ def _merge_known_as(index: EntityIndex, mentions) -> None:
             continue
         token, named = b.root, False
         for _ in range(4):  # up the conjunctions and appositions to the noun that names it
-            if token.lemma_.lower() in PSEUDONYMS and token is not b.root:
+            if token.lemma_.lower() in PSEUDONYMS and token != b.root:
                 named = True
                 break
-            if token.head is token:
+            if token.head == token:
                 break
             token = token.head
         if not named:

@@ -192,7 +192,7 @@ class Reader:
             caller = verb.head.head
             if _infinitive(verb) and verb.head.dep_ in {"pobj", "dobj"} and caller.dep_ == "prep":
                 caller = caller.head
-            if _infinitive(verb) and caller.lemma_.lower() in INTENT and caller is not verb.head:
+            if _infinitive(verb) and caller.lemma_.lower() in INTENT and caller != verb.head:
                 # "calling upon other groups to attack the US": the caller makes the threat.
                 return self.subjects(caller, depth + 1)
             return self.refs(verb.head)
@@ -203,9 +203,9 @@ class Reader:
             if charged.dep_ in {"acl", "amod", "relcl"}:
                 return self.refs(charged.head)
             return [e for c in charged.children if c.dep_ in {"nsubjpass", "nsubj"} for e in self.refs(c)]
-        if verb.dep_ == "pcomp" and head.lower_ in MEANS and head.head is not head:
+        if verb.dep_ == "pcomp" and head.lower_ in MEANS and head.head != head:
             return self.subjects(head.head, depth + 1)  # "recruited by using iFunny"
-        if verb.dep_ in {"xcomp", "conj", "advcl"} and head is not verb:
+        if verb.dep_ in {"xcomp", "conj", "advcl"} and head != verb:
             if (verb.dep_ == "xcomp" or _infinitive(verb)) and any(c.dep_ in {"nsubjpass", "auxpass"} for c in head.children):
                 # "recruited by the CIA to assassinate him": the one recruited acts, not the recruiter.
                 return [e for c in head.children if c.dep_ == "nsubjpass" for e in self.refs(c)]
@@ -448,9 +448,9 @@ def _described(r: Reader, adjective) -> list[Entity]:
     the sentence that group describes."""
     token = adjective
     for _ in range(4):  # "formed in 2015 and active in ...": the parser may join it to the year
-        if token.dep_ == "conj" and token.head is not token:
+        if token.dep_ == "conj" and token.head != token:
             token = token.head
-        elif token.dep_ == "pobj" and token.head.dep_ == "prep" and token is not adjective:
+        elif token.dep_ == "pobj" and token.head.dep_ == "prep" and token != adjective:
             token = token.head.head
         else:
             break
@@ -458,7 +458,7 @@ def _described(r: Reader, adjective) -> list[Entity]:
         return [e for c in token.head.children if c.dep_ == "nsubj" for e in r.refs(c)]
     noun = token.head
     found = r.refs(noun)
-    while not found and noun.dep_ == "appos" and noun.head is not noun:
+    while not found and noun.dep_ == "appos" and noun.head != noun:
         noun = noun.head
         found = r.refs(noun)
     if not found and noun.dep_ == "attr":
@@ -507,7 +507,7 @@ def _planned(noun) -> bool:
     """'planning a new unit to launch cyber-attacks': an attack spoken of as intended."""
     token = noun
     for _ in range(6):
-        if token.head is token:
+        if token.head == token:
             return False
         token = token.head
         if token.pos_ in {"VERB", "AUX"} and (intended(token) or token.lemma_.lower() in INTENT):
@@ -607,13 +607,16 @@ def _roles_of(r: Reader, head) -> Iterator[tuple[str, list[Entity]]]:
         while stack:  # "Taliban chief spokesman": the organization may sit on any word of the title
             word = stack.pop()
             for child in word.children:
-                if child.dep_ in {"compound", "poss", "nmod", "amod"} and child is not head:
+                if child.dep_ in {"compound", "poss", "nmod", "amod"} and child != head:
                     ents = r.refs(child)
                     if ents:
                         orgs += ents
                     elif child.lower_ in roles_words or child.pos_ in {"ADJ", "NOUN"}:
                         stack.append(child)
         orgs += r.pobjs(role, {"of", "at", "for", "with", "in"})
+        if role.dep_ == "compound" and role.head == head:
+            # "William McKinley's assassin Leon Czolgosz": the possessive hangs on the name
+            orgs += [e for c in head.children if c.dep_ == "poss" for e in r.refs(c)]
         # "a professor of political science at Queens College": the place of work after the field
         for prep in role.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -684,9 +687,9 @@ def affiliation_rules(r: Reader, sent) -> Iterator[Found]:
             yield from _pairs(members, vocab.AFFILIATED_WITH, parents, "member-of", 0.7, sent)
         if lower == "pro" and token.i + 2 < len(token.doc) and token.nbor().text == "-":
             parent = r.entity(token.nbor(2))
-            head = token.head if token.head is not token else None
+            head = token.head if token.head != token else None
             if parent is not None and parent.type == vocab.GROUP and head is not None:
-                while head.dep_ in {"amod", "compound"} and r.entity(head) is None and head.head is not head:
+                while head.dep_ in {"amod", "compound"} and r.entity(head) is None and head.head != head:
                     head = head.head
                 yield from _pairs([e for e in r.refs(head) if e is not parent], vocab.AFFILIATED_WITH, [parent],
                                   "pro-group", 0.6, sent)
