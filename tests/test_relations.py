@@ -40,6 +40,8 @@ pytestmark = pytest.mark.model
     ("Reporters met at Twitter headquarters in San Francisco.", ("Twitter", "locatedIn", "San Francisco")),
     ("Patriot Front is a hate group, formed in 2017 and active in Texas and Ohio.", ("Patriot Front", "locatedIn", "Ohio")),
     ("Patriot Front is an American hate group, active in Texas and Ohio.", ("Patriot Front", "locatedIn", "Texas")),
+    ("The plane flew to Khartoum from Kassala in eastern Sudan.", ("Kassala", "locatedIn", "Sudan")),
+    ("He was the mayor of Mohammadia, south-east Algeria.", ("Mohammadia", "locatedIn", "Algeria")),
 ])
 def test_relations_pattern(nlp, text, expected):
     found = triples_of(facts_of(nlp, text))

@@ -47,6 +47,9 @@ WEAPONS = {"shot", "shots", "bullet", "bullets", "bomb", "bombs", "blast", "miss
            "grenade", "explosives", "round", "rounds"}
 ACCUSED = {"convict", "accuse", "charge", "suspect", "guilty", "acquit", "arrest", "indict", "sentence", "try",
            "jail", "imprison", "blame"}
+DIRECTIONS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+              "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern",
+              "southwestern", "north-east", "north-west", "south-east", "south-west", "upper", "lower"}
 SEATS = {"headquarters", "hq", "head office", "offices", "office", "base", "bases", "campus", "plant", "factory",
          "embassy", "consulate", "compound", "facility", "facilities"}
 AREAS = {"part", "parts", "region", "area", "outskirts", "suburbs", "suburb", "north", "south", "east", "west",
@@ -717,6 +720,8 @@ def location_rules(r: Reader, sent) -> Iterator[Found]:
         places = []
         if here.type == vocab.LOCATION:
             places += _region_after(r, token)
+        if here.type in {vocab.LOCATION, vocab.ORGANIZATION, vocab.GROUP}:
+            places += _place_right_after(r, token)
         if token.dep_ == "appos" and r.entity(token.head) is None:
             # "Bosnia's capital, Sarajevo": the place the described noun belongs to
             places += [e for c in token.head.children if c.dep_ == "poss" for e in r.refs(c) if e.type == vocab.LOCATION]
@@ -744,18 +749,41 @@ def location_rules(r: Reader, sent) -> Iterator[Found]:
         yield from _pairs([here], vocab.LOCATED_IN, places, rule, 0.6, sent)
 
 
+def _place_right_after(r: Reader, token) -> list[Entity]:
+    """'Kassala in eastern Sudan', 'NRC headquarters in nearby Rockville': a place
+    right after 'in', whatever the parser attached the 'in' to."""
+    doc = token.doc
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    if end < len(doc) and doc[end].lower_ == "headquarters":
+        end += 1
+    if end >= len(doc) or doc[end].lower_ not in {"in", "near"}:
+        return []
+    at = end + 1
+    while at < len(doc) and at - end <= 3 and not doc[at].ent_type_ and (doc[at].is_lower or doc[at].pos_ == "DET"):
+        at += 1  # "in the southeastern", "in nearby"
+    place = r.entity(doc[at]) if at < len(doc) else None
+    return [place] if place is not None and place.type == vocab.LOCATION else []
+
+
 def _region_after(r: Reader, token) -> list[Entity]:
     """'Kampala, Uganda': a place right after a place and a comma, unless the two are items of a list."""
     doc = token.doc
     end = token.i + 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
-    if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].ent_iob_ != "B":
+    if end + 1 >= len(doc) or doc[end].text != ",":
         return []
-    region = r.entity(doc[end + 1])
+    start = end + 1
+    while start < len(doc) and start - end <= 4 and (doc[start].lower_ in DIRECTIONS or doc[start].text == "-"):
+        start += 1  # "Mohammadia, south-east Algeria"
+    if start >= len(doc) or doc[start].ent_iob_ != "B":
+        return []
+    region = r.entity(doc[start])
     if region is None or region.type != vocab.LOCATION:
         return []
-    stop = end + 2
+    stop = start + 1
     while stop < len(doc) and doc[stop].ent_iob_ == "I":
         stop += 1
     following = doc[stop].lower_ if stop < len(doc) else ""
