@@ -13,7 +13,8 @@ from .. import vocab
 from ..facts import Document, DocumentFacts, Evidence, Relation
 from . import events, lexicon
 from .entities import EntityIndex, resolve
-from .relations import RULES, Found, Reader, is_verb, verb_key
+from .reader import Found, Reader, is_verb, verb_key
+from .relations import RULES
 
 
 class History:
