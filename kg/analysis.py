@@ -53,8 +53,7 @@ def load_graph(store: Store, min_confidence: float = 0.0, with_evidence: bool = 
     """Entities as nodes (label, types, aliases, document count) and relations
     as edges keyed by predicate (evidence, best confidence)."""
     graph = nx.MultiDiGraph()
-    types = " ".join(f"<{iri.value}>" for iri in rdf.TYPE_IRIS.values())
-    for row in store.query(_ENTITIES % types):
+    for row in store.query(_ENTITIES % rdf.TYPE_LIST):
         node = row["e"].value
         type_ = row["type"].value.rsplit("#", 1)[-1]
         if node in graph:
@@ -76,8 +75,7 @@ def load_graph(store: Store, min_confidence: float = 0.0, with_evidence: bool = 
             key = (row["s"].value, row["p"].value, row["o"].value)
             evidence[key].append(Evidence(row["sentence"].value, term_text(row["title"]), row["id"].value,
                                           int(row["start"].value), int(row["end"].value), float(row["conf"].value)))
-    predicates = " ".join(f"<{iri.value}>" for iri in rdf.PREDICATE_IRIS.values())
-    for row in store.query(_RELATIONS % predicates):
+    for row in store.query(_RELATIONS % rdf.PREDICATE_LIST):
         s, p, o = row["s"].value, row["p"].value, row["o"].value
         found = sorted(evidence.get((s, p, o), []), key=lambda e: -e.confidence)
         confidence = found[0].confidence if found else 1.0

@@ -46,13 +46,10 @@ def build(store: Store, inputs: Iterable[str], model: str | None = None, workers
     started = time.perf_counter()
     stale: dict[str, list[str]] = {}
 
-    def note(where: str, why: str) -> None:
-        # Decoding guesses are notes; everything else means the input was left out.
-        (report.notes if why.startswith("is not UTF-8") or "replaced" in why else report.skipped).append((where, why))
-
     def new_documents():
         seen = set()
-        for document in iter_documents(inputs, note):
+        for document in iter_documents(inputs, lambda where, why: report.skipped.append((where, why)),
+                                       lambda where, why: report.notes.append((where, why))):
             if document.id in seen:
                 report.skipped.append((document.id, "appears twice in the input; the first copy was used"))
                 continue

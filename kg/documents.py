@@ -39,12 +39,15 @@ def _warn_nothing(where: str, why: str) -> None:
     pass
 
 
-def iter_documents(paths: Iterable[str | Path], on_skip: Skip = _warn_nothing) -> Iterator[Document]:
+def iter_documents(paths: Iterable[str | Path], on_skip: Skip = _warn_nothing,
+                   on_note: Skip | None = None) -> Iterator[Document]:
     """Yield a Document for every readable text under ``paths``.
 
-    ``on_skip(where, why)`` hears about every file or line left out, and about
-    files read with a guessed encoding.
+    ``on_skip(where, why)`` hears about every file or line left out;
+    ``on_note(where, why)`` (``on_skip`` when not given) about files read with
+    a guessed encoding, which are kept.
     """
+    on_note = on_note or on_skip
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -55,16 +58,16 @@ def iter_documents(paths: Iterable[str | Path], on_skip: Skip = _warn_nothing) -
             if not readable:
                 on_skip(str(path), f"no readable files (looked for {', '.join(sorted(SUFFIXES))})")
             for file in readable:
-                yield from _read_file(file, file.relative_to(path).as_posix(), on_skip)
+                yield from _read_file(file, file.relative_to(path).as_posix(), on_skip, on_note)
         else:
-            yield from _read_file(path, path.name, on_skip)
+            yield from _read_file(path, path.name, on_skip, on_note)
 
 
 def _hidden(file: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in file.relative_to(root).parts)
 
 
-def _read_file(path: Path, doc_id: str, on_skip: Skip) -> Iterator[Document]:
+def _read_file(path: Path, doc_id: str, on_skip: Skip, on_note: Skip) -> Iterator[Document]:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         on_skip(str(path), f"unknown file type '{suffix or path.name}'; kg reads {', '.join(sorted(SUFFIXES))}")
@@ -82,7 +85,7 @@ def _read_file(path: Path, doc_id: str, on_skip: Skip) -> Iterator[Document]:
     if kind:
         on_skip(str(path), f"looks like {kind}, not text; convert it to text first")
         return
-    text = decode(data, str(path), on_skip)
+    text = decode(data, str(path), on_note)
     if suffix in JSONL_SUFFIXES:
         yield from _jsonl_documents(text, path, doc_id, on_skip)
         return
@@ -107,7 +110,7 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, where: str, on_skip: Skip = _warn_nothing) -> str:
+def decode(data: bytes, where: str, on_note: Skip = _warn_nothing) -> str:
     """UTF-8 first, then a detected encoding; replacement characters as a last resort."""
     try:
         return data.decode("utf-8-sig")
@@ -124,11 +127,11 @@ def decode(data: bytes, where: str, on_skip: Skip = _warn_nothing) -> str:
     if best is not None and best.encoding:
         try:
             text = data.decode(best.encoding)
-            on_skip(where, f"is not UTF-8; read as {best.encoding}")
+            on_note(where, f"is not UTF-8; read as {best.encoding}")
             return text
         except (UnicodeDecodeError, LookupError):
             pass
-    on_skip(where, "is not valid UTF-8 and its encoding is unclear; undecodable bytes were replaced")
+    on_note(where, "is not valid UTF-8 and its encoding is unclear; undecodable bytes were replaced")
     return data.decode("utf-8", errors="replace")
 
 

@@ -43,10 +43,6 @@ def read_query_file(path: Path) -> ReadyQuery:
     return ReadyQuery(path.stem, text, " ".join(comments).strip(), params)
 
 
-# A parameter is bound by substitution, which needs it in the SELECT list:
-# ready queries with parameters project them (the first columns).
-
-
 def resolve(query: str) -> ReadyQuery:
     """QUERY as the CLI takes it: a .rq path, a ready query's name, or inline SPARQL."""
     path = Path(query)
@@ -63,7 +59,9 @@ def resolve(query: str) -> ReadyQuery:
 
 
 def bind(query: ReadyQuery, params: dict[str, str]) -> dict:
-    """Parameter values as SPARQL substitutions of plain literals."""
+    """Parameter values as SPARQL substitutions of plain literals. Oxigraph
+    substitutes only projected variables, so ready queries SELECT their
+    parameters (the first columns)."""
     unknown = set(params) - set(query.params) if query.params else set()
     if unknown and query.name != "inline":
         raise QueryError(f"query '{query.name}' has no parameter {', '.join(sorted(unknown))}; "

@@ -49,6 +49,9 @@ TITLE, DATE, CREATED, SOURCE = (NamedNode(DCT + n) for n in ("title", "date", "c
 DEFAULT = DefaultGraph()
 PREDICATE_IRIS = {p: kg(p) for p in vocab.PREDICATES}
 TYPE_IRIS = {t: kg(t) for t in vocab.ENTITY_TYPES}
+# For SPARQL VALUES clauses.
+PREDICATE_LIST = " ".join(f"<{iri.value}>" for iri in PREDICATE_IRIS.values())
+TYPE_LIST = " ".join(f"<{iri.value}>" for iri in TYPE_IRIS.values())
 
 
 def entity_iri(key: str) -> NamedNode:

@@ -8,13 +8,14 @@ from .store import Store
 
 
 def collect(store: Store, top: int = 10) -> dict:
-    types = " ".join(f"<{iri.value}>" for iri in rdf.TYPE_IRIS.values())
-    predicates = " ".join(f"<{iri.value}>" for iri in rdf.PREDICATE_IRIS.values())
     by_type = {term_text(r["t"]).rsplit("#", 1)[-1]: int(r["n"].value) for r in store.query(
-        f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ VALUES ?t {{ {types} }} ?e a ?t }} GROUP BY ?t ORDER BY DESC(?n)")}
+        f"SELECT ?t (COUNT(DISTINCT ?e) AS ?n) WHERE {{ VALUES ?t {{ {rdf.TYPE_LIST} }} ?e a ?t }} GROUP BY ?t ORDER BY DESC(?n)")}
     by_predicate = {term_text(r["p"]).rsplit("#", 1)[-1]: int(r["n"].value) for r in store.query(
-        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o }} GROUP BY ?p ORDER BY DESC(?n)")}
-    count = lambda q: int(next(iter(store.query(q)))["n"].value)  # noqa: E731
+        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {rdf.PREDICATE_LIST} }} ?s ?p ?o }} GROUP BY ?p ORDER BY DESC(?n)")}
+
+    def count(sparql: str) -> int:
+        return int(next(iter(store.query(sparql)))["n"].value)
+
     graph = analysis.load_graph(store, with_evidence=False)
     parts = analysis.components(graph)
     return {

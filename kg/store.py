@@ -93,9 +93,7 @@ class Store:
         if not graphs:
             return 0
         drops = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
-        predicates = " ".join(f"<{iri.value}>" for iri in rdf.PREDICATE_IRIS.values())
-        types = " ".join(f"<{iri.value}>" for iri in rdf.TYPE_IRIS.values())
-        update = drops + " ;\n" + _REMOVE_UNSUPPORTED.format(predicates=predicates, types=types)
+        update = drops + " ;\n" + _REMOVE_UNSUPPORTED.format(predicates=rdf.PREDICATE_LIST, types=rdf.TYPE_LIST)
         try:
             self.db.update(update, prefixes=rdf.PREFIXES)
         except OSError as exc:
