@@ -37,7 +37,8 @@ class Group(click.Group):
 
 def store_option(func):
     return click.option("--store", "store_path", default=config.default_store, show_default=config.DEFAULT_STORE,
-                        metavar="DIR", help="Folder of the graph store (or set KG_STORE).")(func)
+                        metavar="DIR|URL",
+                        help="Folder of the graph store, or URL of a SPARQL 1.1 server (or set KG_STORE).")(func)
 
 
 def _open(path: str, write: bool = False):

@@ -70,8 +70,8 @@ def document_quads(store: Store) -> list[ox.Quad]:
     it supports (relations it asserts; types, labels and the names it uses of
     the entities it mentions). A triplestore can then drop one source by
     dropping its graph; the union of the graphs is the store's graph."""
-    quads = [q for q in store.db if not isinstance(q.graph_name, ox.DefaultGraph)]
-    for row in store.db.query(_DOCUMENT_FACTS, prefixes=rdf.PREFIXES):
+    quads = [q for q in store.quads() if not isinstance(q.graph_name, ox.DefaultGraph)]
+    for row in store.query(_DOCUMENT_FACTS, union=False):
         quads.append(ox.Quad(row["s"], row["p"], row["o"], row["g"]))
     return list(dict.fromkeys(quads))
 

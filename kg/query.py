@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import config
-from .errors import QueryError
+from .errors import KGError, QueryError
 from .store import Store
 
 _PARAM_DECL = re.compile(r"^#\s*@param\s+(\w+)\s*(.*)$", re.MULTILINE)
@@ -60,8 +60,9 @@ def resolve(query: str) -> ReadyQuery:
 
 def bind(query: ReadyQuery, params: dict[str, str]) -> dict:
     """Parameter values as SPARQL substitutions of plain literals. Oxigraph
-    substitutes only projected variables, so ready queries SELECT their
-    parameters (the first columns)."""
+    substitutes only projected variables, and a SPARQL server gets them as a
+    VALUES block at the top of WHERE, so ready queries SELECT their parameters
+    (the first columns) and use them outside sub-queries."""
     unknown = set(params) - set(query.params) if query.params else set()
     if unknown and query.name != "inline":
         raise QueryError(f"query '{query.name}' has no parameter {', '.join(sorted(unknown))}; "
@@ -85,7 +86,7 @@ def run(store: Store, query: ReadyQuery, params: dict[str, str] | None = None,
             result = store.query(query.text, substitutions or None)
             if isinstance(result, ox.QuerySolutions):
                 outcome["value"] = (list(result.variables), [list(row) for row in result])
-            elif isinstance(result, ox.QueryTriples):
+            elif isinstance(result, (ox.QueryTriples, list)):
                 outcome["value"] = list(result)
             else:
                 outcome["value"] = bool(result)
@@ -93,6 +94,8 @@ def run(store: Store, query: ReadyQuery, params: dict[str, str] | None = None,
             outcome["error"] = QueryError(f"malformed SPARQL: {syntax_message(exc, query.text)}")
         except (OSError, RuntimeError, ValueError) as exc:
             outcome["error"] = QueryError(f"query failed: {exc}")
+        except KGError as exc:
+            outcome["error"] = exc
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import config, rdf
+from . import config
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -60,15 +60,17 @@ def _negotiate(accept: str, offered: dict, default: str) -> str:
 
 def _run(store_path: str, query: str, accept: str, max_bytes: int, conn) -> None:
     """In the child: run one query and send (status, content type, body) back."""
+    from .store import open_store
+
     try:
-        store = ox.Store.read_only(store_path)
-        result = store.query(query, prefixes=rdf.PREFIXES, use_default_graph_as_union=True)
-        if isinstance(result, ox.QueryTriples):
-            media = _negotiate(accept, GRAPH_TYPES, "text/turtle")
-            body = ox.serialize(result, format=GRAPH_TYPES[media])
-        else:
-            media = _negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
-            body = result.serialize(format=RESULT_TYPES[media])
+        with open_store(store_path, read_only=True) as store:
+            result = store.query(query)
+            if isinstance(result, (ox.QueryTriples, list)):
+                media = _negotiate(accept, GRAPH_TYPES, "text/turtle")
+                body = ox.serialize(result, format=GRAPH_TYPES[media])
+            else:
+                media = _negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
+                body = result.serialize(format=RESULT_TYPES[media])
         if len(body) > max_bytes:
             conn.send((413, "text/plain", f"result larger than {max_bytes:,} bytes; add a LIMIT".encode()))
         else:

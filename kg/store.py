@@ -1,4 +1,5 @@
-"""The on-disk graph store: an Oxigraph database in a folder.
+"""The graph store: an Oxigraph database in a folder, or (kg.remote) a
+SPARQL 1.1 server.
 
 Writes are transactions of whole documents, so a killed build leaves every
 document either fully in or fully absent. Read-only opens do not take the
@@ -45,45 +46,42 @@ DELETE {{ ?e skos:hiddenLabel ?k }} WHERE {{
 
 
 class Store:
-    """A kg graph store in ``path``; open with :func:`open_store`."""
+    """What every kg store offers; the local folder and a SPARQL server differ
+    only in the primitives at the bottom (query, write, update, quads)."""
 
-    def __init__(self, path: Path, db: ox.Store, read_only: bool):
-        self.path = path
-        self.db = db
-        self.read_only = read_only
+    path: str | Path
+    read_only: bool
 
     # -- documents ---------------------------------------------------------
     def versions(self, document_id: str) -> dict[str, str]:
         """graph IRI -> content hash of every stored version of a source document."""
         prefix = rdf.source_prefix(document_id)
-        found = {}
-        for quad in self.db.quads_for_pattern(None, rdf.kg("sourceId"), ox.Literal(document_id), None):
-            if quad.graph_name.value.startswith(prefix):
-                found[quad.graph_name.value] = quad.graph_name.value.rsplit("/", 1)[-1]
-        return found
+        rows = self.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g kg:sourceId {ox.Literal(document_id)} }} }}", union=False)
+        graphs = [row["g"].value for row in rows]
+        return {g: g.rsplit("/", 1)[-1] for g in graphs if g.startswith(prefix)}
 
     def add(self, batch: Iterable[DocumentFacts]) -> int:
         """Write documents' facts in one transaction; returns how many were written."""
         self._writable()
-        quads: list[ox.Quad] = []
-        labelled: set[str] = set()
+        plain: list[ox.Quad] = []
+        prov: list[ox.Quad] = []
         count = 0
         for facts in batch:
-            plain, prov = rdf.document_quads(facts)
-            for quad in plain:
-                if quad.predicate == rdf.LABEL:
-                    # One rdfs:label per entity: the first document to name it sets it.
-                    if quad.subject.value in labelled or next(
-                            self.db.quads_for_pattern(quad.subject, rdf.LABEL, None, rdf.DEFAULT), None):
-                        continue
-                    labelled.add(quad.subject.value)
-                quads.append(quad)
-            quads += prov
+            more_plain, more_prov = rdf.document_quads(facts)
+            plain += more_plain
+            prov += more_prov
             count += 1
-        try:
-            self.db.extend(quads)
-        except OSError as exc:
-            raise StoreError(f"{self.path}: writing failed ({exc}); what was committed before is intact") from exc
+        # One rdfs:label per entity: the first document to name it sets it.
+        named = {q.subject for q in plain if q.predicate == rdf.LABEL}
+        labelled = self._labelled(named) if named else set()
+        quads = []
+        for quad in plain:
+            if quad.predicate == rdf.LABEL:
+                if quad.subject in labelled:
+                    continue
+                labelled.add(quad.subject)
+            quads.append(quad)
+        self._write(quads + prov)
         return count
 
     def remove_graphs(self, graphs: Iterable[str]) -> int:
@@ -93,18 +91,14 @@ class Store:
         if not graphs:
             return 0
         drops = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
-        update = drops + " ;\n" + _REMOVE_UNSUPPORTED.format(predicates=rdf.PREDICATE_LIST, types=rdf.TYPE_LIST)
-        try:
-            self.db.update(update, prefixes=rdf.PREFIXES)
-        except OSError as exc:
-            raise StoreError(f"{self.path}: removing failed ({exc})") from exc
+        self._update(drops + " ;\n" + _REMOVE_UNSUPPORTED.format(predicates=rdf.PREDICATE_LIST, types=rdf.TYPE_LIST))
         return len(graphs)
 
     def documents(self) -> list[dict]:
         """Every stored document: graph, id, title, hash."""
-        rows = self.db.query(
+        rows = self.query(
             "SELECT ?g ?id ?title ?hash WHERE { GRAPH ?g { ?g a kg:Document ; kg:sourceId ?id ; kg:contentHash ?hash "
-            "OPTIONAL { ?g dcterms:title ?title } } } ORDER BY ?id", prefixes=rdf.PREFIXES)
+            "OPTIONAL { ?g dcterms:title ?title } } } ORDER BY ?id", union=False)
         return [{"graph": r["g"].value, "id": r["id"].value, "title": r["title"].value if r["title"] else "",
                  "hash": r["hash"].value} for r in rows]
 
@@ -117,30 +111,45 @@ class Store:
                 hits.append(doc["graph"])
         return hits
 
-    # -- reading -----------------------------------------------------------
-    def query(self, sparql: str, substitutions=None):
-        return self.db.query(sparql, prefixes=rdf.PREFIXES, use_default_graph_as_union=True,
-                             substitutions=substitutions)
-
     def __len__(self) -> int:
-        return len(self.db)
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+                          union=False)
+        return int(next(iter(rows))["n"].value)
 
-    def flush(self) -> None:
-        if not self.read_only:
-            self.db.flush()
-
-    def optimize(self) -> None:
-        """Compact the database: after a large build its write-ahead logs dwarf the data."""
-        if not self.read_only:
-            self.db.optimize()
-
-    def close(self) -> None:
-        self.flush()
-        del self.db
+    def _labelled(self, subjects: set[ox.NamedNode]) -> set[ox.NamedNode]:
+        values = " ".join(str(s) for s in subjects)
+        rows = self.query(f"SELECT ?s WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label ?l }}", union=False)
+        return {row["s"] for row in rows}
 
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
+
+    # -- primitives --------------------------------------------------------
+    def query(self, sparql: str, substitutions: dict | None = None, union: bool = True):
+        """Run SPARQL with kg's prefixes. ``union``: the default graph is every
+        graph merged, as in ``kg query``; otherwise only the plain facts.
+        Returns pyoxigraph results: QuerySolutions, QueryBoolean, or triples."""
+        raise NotImplementedError
+
+    def quads(self) -> Iterable[ox.Quad]:
+        """Every quad of every graph."""
+        raise NotImplementedError
+
+    def _write(self, quads: list[ox.Quad]) -> None:
+        raise NotImplementedError
+
+    def _update(self, sparql: str) -> None:
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        """Make what was written durable."""
+
+    def optimize(self) -> None:
+        """Compact after a large build, where the store can."""
+
+    def close(self) -> None:
+        self.flush()
 
     def __enter__(self):
         return self
@@ -153,8 +162,57 @@ class Store:
                 raise StoreError(f"{self.path}: closing failed ({error}); what was committed before is intact") from error
 
 
+class LocalStore(Store):
+    """A kg graph store in the folder ``path``; open with :func:`open_store`."""
+
+    def __init__(self, path: Path, db: ox.Store, read_only: bool):
+        self.path = path
+        self.db = db
+        self.read_only = read_only
+
+    def query(self, sparql: str, substitutions: dict | None = None, union: bool = True):
+        return self.db.query(sparql, prefixes=rdf.PREFIXES, use_default_graph_as_union=union,
+                             substitutions=substitutions)
+
+    def quads(self) -> Iterable[ox.Quad]:
+        return iter(self.db)
+
+    def __len__(self) -> int:
+        return len(self.db)
+
+    def _write(self, quads: list[ox.Quad]) -> None:
+        try:
+            self.db.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: writing failed ({exc}); what was committed before is intact") from exc
+
+    def _update(self, sparql: str) -> None:
+        try:
+            self.db.update(sparql, prefixes=rdf.PREFIXES)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: updating failed ({exc})") from exc
+
+    def flush(self) -> None:
+        if not self.read_only:
+            self.db.flush()
+
+    def optimize(self) -> None:
+        # After a large build the write-ahead logs dwarf the data.
+        if not self.read_only:
+            self.db.optimize()
+
+    def close(self) -> None:
+        self.flush()
+        del self.db
+
+
 def open_store(path: str | Path, read_only: bool = False, create: bool = False) -> Store:
-    """Open (or with ``create`` make) the store in folder ``path``."""
+    """Open (or with ``create`` make) the store in folder ``path``, or the one
+    on the SPARQL server at the URL ``path``."""
+    if is_url(str(path)):
+        from .remote import RemoteStore
+
+        return RemoteStore.connect(str(path), read_only)
     path = Path(path)
     marker = path / MARKER
     if not path.exists():
@@ -189,7 +247,7 @@ def open_store(path: str | Path, read_only: bool = False, create: bool = False) 
             marker.write_text(json.dumps({"kg_store": FORMAT_VERSION, "ontology": vocab.ONTOLOGY}) + "\n")
         except OSError as exc:
             raise StoreError(f"{path}: cannot write here ({exc.strerror or exc}); choose a writable --store") from exc
-    return Store(path, db, read_only)
+    return LocalStore(path, db, read_only)
 
 
 def _check_marker(marker: Path) -> None:
@@ -200,3 +258,7 @@ def _check_marker(marker: Path) -> None:
         raise StoreError(f"{marker}: damaged store marker; rebuild the store into a new folder") from exc
     if version > FORMAT_VERSION:
         raise StoreError(f"{marker.parent}: made by a newer kg (store format {version}); upgrade kg")
+
+
+def is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))

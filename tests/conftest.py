@@ -4,6 +4,10 @@ bundled samples, and the CLI."""
 from __future__ import annotations
 
 import shutil
+import socket
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -70,3 +74,24 @@ def facts_of(nlp, text: str, doc_id: str = "t.txt"):
 def triples_of(facts) -> set[tuple[str, str, str]]:
     names = {e.key: e.name for e in facts.entities}
     return {(names[r.subject], r.predicate, names[r.object]) for r in facts.relations}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 15) -> None:
+    """Wait until an HTTP server answers at ``url`` (any status)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)

@@ -1,7 +1,6 @@
 """kg serve with a real SPARQL client and plain HTTP, in a separate process."""
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -10,14 +9,9 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from conftest import free_port, wait_for
 
 pytestmark = pytest.mark.model
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +20,7 @@ def endpoint(sample_store):
     process = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--store", str(sample_store),
                                 "--port", str(port), "--timeout", "3"], stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for(base + "/")
     yield base
     process.terminate()
     process.wait(10)
