@@ -40,8 +40,10 @@ class BuildReport:
 
 
 def build(store: Store, inputs: Iterable[str], model: str | None = None, workers: int = 1,
-          commit_every: int = 16, progress: Callable[[BuildReport, Document], None] | None = None) -> BuildReport:
-    """Add the documents under ``inputs`` to ``store``."""
+          commit_every: int = 16, progress: Callable[[BuildReport, Document], None] | None = None,
+          scheduler: str | None = None, batch: int = 16) -> BuildReport:
+    """Add the documents under ``inputs`` to ``store``; ``workers`` processes or
+    the Dask cluster at ``scheduler`` extract them, ``batch`` documents a task."""
     report = BuildReport()
     started = time.perf_counter()
     stale: dict[str, list[str]] = {}
@@ -84,7 +86,7 @@ def build(store: Store, inputs: Iterable[str], model: str | None = None, workers
         pending.clear()
 
     try:
-        for facts in extract_all(new_documents(), model, workers):
+        for facts in extract_all(new_documents(), model, workers, batch, scheduler):
             facts = unify(facts, known)
             pending.append(facts)
             if progress:

@@ -64,8 +64,12 @@ def main():
 @store_option
 @click.option("--model", default=None, metavar="NAME", help=f"Installed spaCy model [default: {config.DEFAULT_MODEL}].")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Extraction processes.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Extract on the Dask cluster of this scheduler (tcp://HOST:8786) instead of --workers.")
+@click.option("--batch", default=16, show_default=True, type=click.IntRange(1, 10_000),
+              help="Documents per extraction task and per store write.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def build(inputs, store_path, model, workers, quiet):
+def build(inputs, store_path, model, workers, scheduler, batch, quiet):
     """Extract facts from files or folders and add them to the store.
 
     Reads .txt, .md, .html and .jsonl (one JSON object a line with "text" and
@@ -75,40 +79,70 @@ def build(inputs, store_path, model, workers, quiet):
     Example:
 
         kg build data/samples --store .kg-store
+
+        kg build corpus/ --workers 2
+
+        kg build corpus/ --scheduler tcp://10.0.0.5:8786 --store http://10.0.0.6:7878
     """
     from rich.console import Console
 
-    from .build import build as run_build
-
     console = Console(stderr=True)
-    with _open(store_path, write=True) as store:
-        if quiet or not console.is_terminal:
-            report = run_build(store, inputs, model=model, workers=workers)
-        else:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                          console=console, transient=True) as bar:
-                task = bar.add_task("reading", total=None)
-
-                def tick(rep, document):
-                    done = rep.stored + rep.unchanged + 1
-                    bar.update(task, description=f"{done} documents · {rep.relations} relations · {document.id[:50]}")
-
-                report = run_build(store, inputs, model=model, workers=workers, progress=tick)
-        for where, why in report.notes:
-            click.echo(f"note: {where} {why}", err=True)
-        for where, why in report.skipped:
-            click.echo(f"skipped: {where} {why}", err=True)
-        status = "interrupted; stored so far" if report.interrupted else "built"
-        click.echo(f"{status}: {report.added} new, {report.replaced} replaced, {report.unchanged} unchanged document(s); "
-                   f"{report.entities} entities, {report.relations} relations, {report.threats} threats; "
-                   f"{len(report.skipped)} skipped; {report.seconds:.1f} s; store {store_path}")
+    options = dict(model=model, workers=workers, scheduler=scheduler, commit_every=batch, batch=batch)
+    fresh = "://" not in store_path and not Path(store_path).exists()
+    try:
+        with _open(store_path, write=True) as store:
+            report = _build_with_progress(store, inputs, options, console, quiet)
+    except KGError:
+        if fresh:  # a failed first build leaves no empty store behind
+            _discard_if_empty(Path(store_path))
+        raise
+    for where, why in report.notes:
+        click.echo(f"note: {where} {why}", err=True)
+    for where, why in report.skipped:
+        click.echo(f"skipped: {where} {why}", err=True)
+    status = "interrupted; stored so far" if report.interrupted else "built"
+    click.echo(f"{status}: {report.added} new, {report.replaced} replaced, {report.unchanged} unchanged document(s); "
+               f"{report.entities} entities, {report.relations} relations, {report.threats} threats; "
+               f"{len(report.skipped)} skipped; {report.seconds:.1f} s; store {store_path}")
     if report.interrupted:
         sys.exit(130)
     if report.skipped and not (report.stored or report.unchanged):
+        if fresh:
+            _discard_if_empty(Path(store_path))
         click.echo("Error: nothing could be read from the input", err=True)
         sys.exit(1)
+
+
+def _build_with_progress(store, inputs, options, console, quiet):
+    from .build import build as run_build
+
+    if quiet or not console.is_terminal:
+        return run_build(store, inputs, **options)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def tick(rep, document):
+            done = rep.stored + rep.unchanged + 1
+            bar.update(task, description=f"{done} documents · {rep.relations} relations · {document.id[:50]}")
+
+        return run_build(store, inputs, progress=tick, **options)
+
+
+def _discard_if_empty(path: Path) -> None:
+    import shutil
+
+    from .store import open_store
+
+    try:
+        with open_store(path, read_only=True) as store:
+            empty = not store.documents()
+    except KGError:
+        return
+    if empty:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @main.command()

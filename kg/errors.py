@@ -29,3 +29,7 @@ class QueryError(KGError):
 
 class FormatError(KGError):
     """An output or input format is not supported."""
+
+
+class ClusterError(KGError):
+    """The Dask scheduler cannot be reached or is unusable."""

@@ -1,15 +1,19 @@
-"""Documents to facts, in this process or in worker processes.
+"""Documents to facts, in this process, in worker processes, or on a Dask
+cluster.
 
 The same function, ``facts_for``, runs everywhere: here, in a
-multiprocessing pool, or on a Dask worker.
+multiprocessing pool, or on a Dask worker. Results come back in input order
+whatever runs them, so the graph does not depend on where it was extracted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from collections import deque
 from itertools import islice
 
 from . import config
+from .errors import ClusterError
 from .facts import Document, DocumentFacts
 
 _NLP = {}
@@ -52,8 +56,12 @@ def _worker_facts(args):
 
 
 def extract_all(documents: Iterable[Document], model: str | None = None, workers: int = 1,
-                batch: int = 16) -> Iterator[DocumentFacts]:
-    """Facts for every document, in input order; ``workers`` > 1 uses that many processes."""
+                batch: int = 16, scheduler: str | None = None) -> Iterator[DocumentFacts]:
+    """Facts for every document, in input order; ``workers`` > 1 uses that many
+    processes, ``scheduler`` (a Dask scheduler address) the cluster behind it."""
+    if scheduler:
+        yield from _on_cluster(documents, model, batch, scheduler)
+        return
     if workers <= 1:
         for group in _batches(documents, batch):
             yield from facts_for(group, model)
@@ -65,3 +73,37 @@ def extract_all(documents: Iterable[Document], model: str | None = None, workers
         jobs = ((group, model) for group in _batches(documents, batch))
         for result in pool.imap(_worker_facts, jobs):
             yield from result
+
+
+def _on_cluster(documents: Iterable[Document], model: str | None, batch: int, scheduler: str) -> Iterator[DocumentFacts]:
+    """Each batch of documents is one Dask task; a window of tasks in flight
+    keeps every worker busy without reading the whole input into memory."""
+    try:
+        from distributed import Client
+    except ImportError as exc:
+        raise ClusterError("--scheduler needs dask.distributed; install it with: pip install 'kg[dask]'") from exc
+    try:
+        _probe(scheduler)
+        client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start it with "
+                           f"'dask scheduler' or check --scheduler") from exc
+    with client:
+        window = 2 * max(1, sum(client.nthreads().values()))
+        running: deque = deque()
+        for group in _batches(documents, batch):
+            running.append(client.submit(facts_for, group, model, pure=False))
+            if len(running) >= window:
+                yield from running.popleft().result()
+        while running:
+            yield from running.popleft().result()
+
+
+def _probe(scheduler: str) -> None:
+    """Fail in seconds on a closed TCP port: Dask itself retries until its timeout."""
+    if scheduler.startswith("tcp://"):
+        import socket
+        from urllib.parse import urlsplit
+
+        address = urlsplit(scheduler)
+        socket.create_connection((address.hostname, address.port or 8786), timeout=5).close()

@@ -46,6 +46,16 @@ def test_cli_build_reports_skips_and_fails_when_nothing_readable(runner, tmp_pat
     assert result.exit_code == 1
     assert "skipped:" in result.output and "is empty" in result.output
     assert "Traceback" not in result.output
+    assert not (tmp_path / "s").exists()  # no empty store left behind
+
+
+def test_cli_failed_first_build_leaves_no_store(runner, tmp_path, store_copy):
+    result = runner.invoke(main, ["build", str(SAMPLES), "--store", str(tmp_path / "s"), "--model", "no_such_model"])
+    assert result.exit_code == 1 and "not installed" in result.output
+    assert not (tmp_path / "s").exists()
+    (tmp_path / "new.txt").write_text("Hackers attacked the bank.")
+    result = runner.invoke(main, ["build", str(tmp_path / "new.txt"), "--store", str(store_copy), "--model", "no_such_model"])
+    assert result.exit_code == 1 and (store_copy / "kg-store.json").exists()  # an existing store is kept
 
 
 def test_cli_missing_input_is_one_line_error(runner, tmp_path):

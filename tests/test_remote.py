@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from conftest import SAMPLES, free_port, wait_for
+from conftest import SAMPLES, export_quads, free_port, wait_for
 from rdflib.compare import isomorphic
 
 from kg.cli import main
@@ -47,18 +47,10 @@ def remote_samples(tmp_path_factory):
     process.wait(10)
 
 
-def export(runner, store, fmt="ttl"):
-    result = runner.invoke(main, ["export", "--store", str(store), "--format", fmt])
+def export(runner, store):
+    result = runner.invoke(main, ["export", "--store", str(store), "--format", "ttl"])
     assert result.exit_code == 0, result.output
     return result.stdout_bytes
-
-
-def document_quads(data: bytes) -> set:
-    """An N-Quads export's quads without build times (the stores were built at
-    different moments). kg writes no blank nodes, so sets compare exactly."""
-    dataset = rdflib.Dataset()
-    dataset.parse(data=data, format="nquads")
-    return {quad for quad in dataset.quads() if quad[1] != rdflib.DCTERMS.created}
 
 
 def plain_graph(data: bytes) -> rdflib.Graph:
@@ -71,7 +63,7 @@ def plain_graph(data: bytes) -> rdflib.Graph:
 def test_remote_build_gives_the_local_graph(runner, remote_samples, sample_store):
     remote, local = (plain_graph(export(runner, s)) for s in (remote_samples, sample_store))
     assert len(remote) > 1000 and isomorphic(remote, local)
-    remote, local = (document_quads(export(runner, s, "nq")) for s in (remote_samples, sample_store))
+    remote, local = (export_quads(runner, s) for s in (remote_samples, sample_store))
     assert len(remote) > 1000 and remote == local
 
 
@@ -124,7 +116,7 @@ def test_remote_remove_matches_local(runner, server, store_copy):
     for store in (server, str(store_copy)):
         result = runner.invoke(main, ["remove", "isis_threatens_tech_ceos.txt", "--store", store])
         assert result.exit_code == 0, result.output
-    remote, local = (document_quads(export(runner, s, "nq")) for s in (server, store_copy))
+    remote, local = (export_quads(runner, s) for s in (server, store_copy))
     assert remote == local
     assert "Zuckerberg" not in export(runner, server).decode()
 
