@@ -14,7 +14,10 @@ from . import config
 from .errors import KGError, QueryError
 from .store import Store
 
-_PARAM_DECL = re.compile(r"^#\s*@param\s+(\w+)\s*(.*)$", re.MULTILINE)
+# "@param x" binds ?x as given; "@name x" binds it lower-cased, to match the
+# skos:hiddenLabel index of names directly (a LCASE in the query would hide
+# the constant from the optimiser and scan every relation).
+_PARAM_DECL = re.compile(r"^#\s*@(param|name)\s+(\w+)\s*(.*)$", re.MULTILINE)
 _UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE | re.MULTILINE)
 
 
@@ -26,6 +29,7 @@ class ReadyQuery:
     text: str
     description: str
     params: dict[str, str]
+    names: frozenset[str] = frozenset()
 
 
 def ready_queries(folder: Path | None = None) -> dict[str, ReadyQuery]:
@@ -38,9 +42,11 @@ def ready_queries(folder: Path | None = None) -> dict[str, ReadyQuery]:
 
 def read_query_file(path: Path) -> ReadyQuery:
     text = path.read_text(encoding="utf-8")
-    comments = [line[1:].strip() for line in text.splitlines() if line.startswith("#") and "@param" not in line]
-    params = {m.group(1): m.group(2).strip() for m in _PARAM_DECL.finditer(text)}
-    return ReadyQuery(path.stem, text, " ".join(comments).strip(), params)
+    comments = [line[1:].strip() for line in text.splitlines() if line.startswith("#") and not _PARAM_DECL.match(line)]
+    declared = list(_PARAM_DECL.finditer(text))
+    params = {m.group(2): m.group(3).strip() for m in declared}
+    names = frozenset(m.group(2) for m in declared if m.group(1) == "name")
+    return ReadyQuery(path.stem, text, " ".join(comments).strip(), params, names)
 
 
 def resolve(query: str) -> ReadyQuery:
@@ -70,7 +76,8 @@ def bind(query: ReadyQuery, params: dict[str, str]) -> dict:
     missing = [p for p in query.params if p not in params]
     if missing:
         raise QueryError(f"query '{query.name}' needs --param {missing[0]}=VALUE ({query.params[missing[0]]})")
-    return {ox.Variable(name): ox.Literal(value) for name, value in params.items()}
+    return {ox.Variable(name): ox.Literal(value.lower() if name in query.names else value)
+            for name, value in params.items()}
 
 
 def run(store: Store, query: ReadyQuery, params: dict[str, str] | None = None,

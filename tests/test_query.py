@@ -33,6 +33,15 @@ def test_query_parameter_is_a_literal_not_text(sample_store):
     assert rows == []
 
 
+def test_query_name_parameters_match_any_case(sample_store, tmp_path):
+    rows = [run(sample_store, "entity", name=name)[1] for name in ("ISIS", "isis", "IsIs")]
+    assert rows[0] and rows[0] == rows[1] == rows[2]
+    plain = tmp_path / "plain.rq"
+    plain.write_text("# @param x a value\nSELECT ?x WHERE {}\n")
+    assert not q.resolve(str(plain)).names
+    assert run(sample_store, str(plain), x="MiXed")[1][0][0].value == "MiXed"  # @param keeps the case
+
+
 def test_query_evidence_between_two_entities(sample_store):
     variables, rows = run(sample_store, "evidence", a="Twitter", b="ISIS")
     names = [v.value for v in variables]
