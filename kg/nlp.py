@@ -61,6 +61,18 @@ ORG_HEADS = {"properties", "inc", "inc.", "corp", "corp.", "co", "co.", "company
              "bureau", "office", "service", "center", "centre", "organization", "organisation", "court",
              "academy", "college", "school", "police", "group", "ltd", "ltd.", "llc", "plc", "gmbh", "ag", "sa",
              "industries", "holdings", "press", "tribune", "herald", "magazine", "network", "institution"}
+# Nouns that, in apposition to a name, say it names a person or a place.
+PERSON_NOUNS = {"professor", "designer", "director", "lawyer", "attorney", "spokesman", "spokeswoman", "actor",
+                "actress", "singer", "writer", "author", "novelist", "poet", "painter", "artist", "businessman",
+                "businesswoman", "teacher", "student", "official", "executive", "assassin", "killer", "murderer",
+                "gunman", "king", "queen", "prince", "princess", "emperor", "son", "daughter", "wife", "husband",
+                "widow", "brother", "sister", "father", "mother", "man", "woman", "chairman", "minister", "senator",
+                "governor", "mayor", "judge", "prosecutor", "reporter", "journalist", "editor", "correspondent",
+                "analyst", "researcher", "scientist", "engineer", "physician", "founder", "economist", "diplomat",
+                "ambassador", "envoy", "candidate", "astronaut", "priest", "bishop", "rabbi", "imam", "cleric",
+                "historian", "composer", "playwright", "comedian", "dancer", "musician", "surgeon", "nurse"}
+PLACE_NOUNS = {"capital", "city", "town", "village", "province", "region", "county", "country", "port", "district",
+               "suburb", "island", "neighborhood", "neighbourhood", "municipality", "hometown", "birthplace"}
 PARTICLES = {"al", "el", "ad", "ar", "as", "at", "az", "ibn", "bin", "bint", "abu", "de", "del", "der", "van", "von",
              "da", "di", "du", "la", "le", "dos", "das", "y", "ul", "ur"}
 # Single-word names of bodies that one is "in" without them being places.
@@ -267,8 +279,15 @@ def _retyped(doc, ent, gaz):
 
 
 def _place_or_org(doc, start: int, end: int, label: str) -> str:
-    """Type fixes from the name's last word, from a following state or country
-    ("Millinocket, Maine"), and from all-capital datelines ("DAYTON, Ohio")."""
+    """Type fixes from what the name is in apposition to ("Harrington, a
+    professor"; "Yerevan, the capital of Armenia"), from the name's last word,
+    from a following state or country ("Millinocket, Maine"), and from
+    all-capital datelines ("DAYTON, Ohio")."""
+    apposed = _apposed_nouns(doc, start, end)
+    if label in {"ORG", "GPE", "NORP", "FAC", "LOC"} and apposed & PERSON_NOUNS and not apposed & PLACE_NOUNS:
+        return "PERSON"
+    if label in {"ORG", "PERSON", "NORP", "FAC"} and apposed & PLACE_NOUNS and not apposed & PERSON_NOUNS:
+        return "GPE"
     last = doc[end - 1].lower_
     if label in {"ORG", "PERSON", "NORP"} and last in PLACE_HEADS and end - start > 1:
         return "GPE"
@@ -292,6 +311,16 @@ def _place_or_org(doc, start: int, end: int, label: str) -> str:
             and doc[start].is_title and last not in ORG_HEADS and last not in BODIES:
         return "GPE"  # "in Millinocket": one capitalised word after 'in' is a place
     return label
+
+
+def _apposed_nouns(doc, start: int, end: int) -> set[str]:
+    """Common nouns in apposition to a name, either way: 'Harrington, a
+    professor'; 'the last king of Peru, Atahualpa'."""
+    root = doc[start:end].root
+    nouns = {c.lower_ for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"}
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and not start <= root.head.i < end:
+        nouns.add(root.head.lower_)
+    return nouns
 
 
 def _described_as(doc, start: int, end: int) -> set[str]:

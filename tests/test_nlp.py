@@ -57,3 +57,14 @@ def test_nlp_pseudonyms_are_names_of_the_same_person(nlp):
 def test_nlp_a_name_found_once_is_found_again(nlp):
     doc = nlp("Officials named Muhammad Sarur on Thursday. Sarur, based in Beirut, moved money.")
     assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Muhammad Sarur", "Sarur"]
+
+
+@pytest.mark.parametrize("text, name, label", [
+    ("Whitcombe, a professor of economics at the London School of Economics, died on Friday.", "Whitcombe", "PERSON"),
+    ("Dunmore, a lawyer for Meta, declined to comment.", "Dunmore", "PERSON"),
+    ("The militia said in a statement from Kismayo, the capital of Jubaland, that two men were held.", "Kismayo", "GPE"),
+    ("Officials flew to Gao, a city in northern Mali, on Monday.", "Gao", "GPE"),
+])
+def test_nlp_apposition_types_names(nlp, text, name, label):
+    # The small model calls each of these an ORG or a PERSON wrongly; the noun in apposition decides.
+    assert labels(nlp, text)[name] == label
