@@ -193,10 +193,14 @@ def retype_entities(doc):
         span = _retyped(doc, ent, gaz)
         if span is not None:
             spans.append(_with_facility(doc, span))
+    sources = [span for pair in source_lines(doc, spans) for span in pair]
+    if sources:  # the model reads "Paris Radio Monte Carlo" as one name: the source line splits it
+        covered = {t.i for span in sources for t in span}
+        spans = [span for span in spans if not covered & {t.i for t in span}]
     acronyms = _acronym_names(doc, spans) + _datelines(doc, spans) + _repeated_names(doc, spans)
     quoted = list(_quoted_group_names(doc))
     # Quoted names and acronym expansions are longer than the model's pieces inside them, so they win.
-    doc.ents = filter_spans(quoted + acronyms + spans)
+    doc.ents = filter_spans(sources + quoted + acronyms + spans)
     return doc
 
 
@@ -408,6 +412,79 @@ def _repeated_names(doc, spans) -> list:
             taken |= set(range(token.i, end))
             break
     return found
+
+
+# Monitoring-service source lines (FBIS, BBC Monitoring, Open Source Center):
+# "PA2904034294 Guatemala City Teleonce Television in Spanish 0400 GMT 26 Apr 94",
+# "Tokyo NIHON KEIZAI SHIMBUN": a place, then the outlet that published from it.
+_SOURCE_ID = re.compile(r"^[A-Z]{2}\d{10}$")
+LANGUAGES = {"arabic", "spanish", "turkish", "english", "russian", "french", "chinese", "portuguese", "german",
+             "persian", "farsi", "dari", "pashto", "urdu", "hindi", "bengali", "japanese", "korean", "italian",
+             "hebrew", "kurdish", "somali", "swahili", "hausa", "indonesian", "malay", "thai", "vietnamese",
+             "polish", "ukrainian", "romanian", "bulgarian", "greek", "czech", "hungarian", "serbo-croatian",
+             "serbian", "croatian", "mandarin", "cantonese", "uzbek", "kazakh", "azeri", "armenian", "georgian"}
+
+
+def source_lines(tokens, spans) -> list[tuple]:
+    """(place, outlet) spans of the source lines among ``tokens`` (a Doc or a
+    sentence), given the entity spans found so far."""
+    from spacy.tokens import Span
+
+    doc = tokens.doc if isinstance(tokens, Span) else tokens
+    places = {span.start: span for span in spans if span.label_ in {"GPE", "LOC"}}
+    found = []
+    for line in _lines(tokens):
+        ids = [n for n, token in enumerate(line) if _SOURCE_ID.match(token.text)]
+        start = ids[0] + 1 if ids else 0
+        if start >= len(line):
+            continue
+        language = next((n for n, t in enumerate(line) if n > start and t.lower_ == "in" and n + 1 < len(line)
+                         and line[n + 1].lower_ in LANGUAGES), None)
+        place = places.get(line[start].i) or _gazetteer_place(doc, line[start:start + 3])
+        if place is None and ids and language is not None and line[start].is_title and line[start].is_alpha:
+            # The model often reads place and outlet as one name; with both cues the place is the
+            # first word ("Paris Radio Monte Carlo"), or two for "... City".
+            size = 2 if start + 1 < len(line) and line[start + 1].text == "City" else 1
+            place = Span(doc, line[start].i, line[start].i + size, label="GPE")
+        if place is None or place.end > line[-1].i:
+            continue
+        if language is not None:
+            outlet = [t for t in line[:language] if t.i >= place.end]
+        else:
+            outlet = [t for t in line if t.i >= place.end]
+            if not (outlet and all(t.is_upper or not t.is_alpha for t in outlet) and len(line) - start <= 6):
+                continue  # without a language, only an all-capital outlet name closing a short line
+        if not 0 < len(outlet) <= 6 or not all(t.text[:1].isupper() or not t.is_alpha for t in outlet):
+            continue
+        found.append((Span(doc, place.start, place.end, label="GPE"),
+                      Span(doc, outlet[0].i, outlet[-1].i + 1, label="ORG")))
+    return found
+
+
+def _lines(tokens) -> Iterator[list]:
+    line: list = []
+    for token in tokens:
+        if token.is_space or "\n" in token.text:
+            if line:
+                yield line
+            line = []
+            continue
+        line.append(token)
+        if "\n" in token.whitespace_:
+            yield line
+            line = []
+    if line:
+        yield line
+
+
+def _gazetteer_place(doc, words):
+    from spacy.tokens import Span
+
+    for size in range(len(words), 0, -1):
+        entry = gazetteer.load().lookup(" ".join(t.text for t in words[:size]))
+        if entry is not None and entry.types == ("Location",):
+            return Span(doc, words[0].i, words[size - 1].i + 1, label="GPE")
+    return None
 
 
 def _datelines(doc, spans) -> list:

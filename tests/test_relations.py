@@ -80,3 +80,15 @@ def test_relations_they_prefers_a_group(nlp):
     found = triples_of(facts_of(nlp, text))
     assert ("Islamic State", "attacks", "Twitter") in found
     assert not any(s == "Reuters" for s, p, o in found if p == "attacks")
+
+
+@pytest.mark.parametrize("text, outlet, place", [
+    ("Talks resume\nOW1203045694 Tokyo KYODO in English 0412 GMT 12 Mar 94\nThe talks resumed on Monday.", "KYODO", "Tokyo"),
+    ("LD0911120094 Kiev Radio Ukraine World Service in Ukrainian 1100 GMT 9 Nov 94", "Radio Ukraine World Service", "Kiev"),
+    ("Moscow IZVESTIYA\nThe paper reported new strikes.", "IZVESTIYA", "Moscow"),
+])
+def test_relations_monitoring_source_line_places_the_outlet(nlp, text, outlet, place):
+    facts = facts_of(nlp, text)
+    assert (outlet, "locatedIn", place) in triples_of(facts)
+    types = {e.name: e.types[0] for e in facts.entities}
+    assert types[outlet] == "Organization" and types[place] == "Location"

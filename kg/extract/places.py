@@ -117,6 +117,15 @@ def _region_after(r: Reader, token) -> list[Entity]:
     return [region]
 
 
+def source_line_rules(r: Reader, sent) -> Iterator[Found]:
+    """'Paris Radio Monte Carlo in Arabic 1700 GMT': the outlet of a monitoring
+    service's source line is in the place before it."""
+    from ..nlp import source_lines
+
+    for place, outlet in source_lines(sent, sent.ents):
+        yield from pairs(r.refs(outlet.root), vocab.LOCATED_IN, r.refs(place.root), "source-line", 0.8, sent)
+
+
 def dateline_rules(r: Reader, sent) -> Iterator[Found]:
     """'DAYTON, Ohio (AP) —', 'Sofia, February 15 (BTA) --': the agency files from the places before it."""
     tokens = list(sent)[:14]

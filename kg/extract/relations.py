@@ -14,7 +14,7 @@ from .. import vocab
 from ..facts import Entity
 from .reader import (ACCUSED, INTENT, Found, Reader, apposed_to, intended, is_verb, negated, pairs,
                      verb_key)
-from .places import dateline_rules, location_rules
+from .places import dateline_rules, location_rules, source_line_rules
 from .roles import affiliation_rules, financier_rules, role_rules
 
 VICTIM_NOUNS = {"killing", "killings", "murder", "assassination", "kidnapping", "abduction", "shooting",
@@ -294,5 +294,5 @@ def ownership_rules(r: Reader, sent) -> Iterator[Found]:
             yield from pairs(owners, vocab.OWNS, owned, "owner-of", 0.7, sent)
 
 
-RULES = (dateline_rules, verb_rules, publish_rules, holder_rules, adjective_rules, noun_rules, role_rules,
+RULES = (dateline_rules, source_line_rules, verb_rules, publish_rules, holder_rules, adjective_rules, noun_rules, role_rules,
          financier_rules, affiliation_rules, location_rules, ownership_rules)
