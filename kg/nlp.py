@@ -189,7 +189,7 @@ def retype_entities(doc):
 
     gaz = gazetteer.load()
     spans = []
-    for ent in _merge_adjacent(doc, list(doc.ents)):
+    for ent in _merge_adjacent(doc, _mended(doc, doc.ents)):
         span = _retyped(doc, ent, gaz)
         if span is not None:
             spans.append(_with_facility(doc, span))
@@ -215,6 +215,29 @@ def gazetteer_entry(span):
         return None
     text = gazetteer.norm(span.text)
     return entry if any(gazetteer.norm(name) == text for name in entry.names) else None
+
+
+def _mended(doc, ents) -> list:
+    """Model spans cut where no name can run on: at a bracket that does not
+    close inside ("Union of Democratic Forces (SDS"), and around a finite verb
+    ("Skadden, Arps said Popeyes" is two names)."""
+    from spacy.tokens import Span
+
+    mended = []
+    for ent in ents:
+        start, end = ent.start, ent.end
+        opened = next((t.i for t in ent if t.text == "("), None)
+        if opened is not None and not any(t.text == ")" for t in doc[opened:end]) and opened > start:
+            end = opened
+        verb = next((t.i for t in doc[start + 1:end - 1] if t.is_lower and t.tag_ in {"VBD", "VBZ", "VBP"}), None)
+        if (start, end) == (ent.start, ent.end) and verb is None:
+            mended.append(ent)
+            continue
+        pieces = [(start, end)]
+        if verb is not None:  # the words after the verb are a name only if capitalised
+            pieces = [(start, verb)] + ([(verb + 1, end)] if doc[verb + 1].text[:1].isupper() else [])
+        mended += [Span(doc, first, last, label=ent.label_) for first, last in pieces if last > first]
+    return mended
 
 
 def _merge_adjacent(doc, ents):
@@ -441,6 +464,8 @@ def source_lines(tokens, spans) -> list[tuple]:
         language = next((n for n, t in enumerate(line) if n > start and t.lower_ == "in" and n + 1 < len(line)
                          and line[n + 1].lower_ in LANGUAGES), None)
         place = places.get(line[start].i) or _gazetteer_place(doc, line[start:start + 3])
+        if place is not None and place.end <= line[-1].i and doc[place.end].text == "City":
+            place = Span(doc, place.start, place.end + 1, label="GPE")  # "Guatemala City"
         if place is None and ids and language is not None and line[start].is_title and line[start].is_alpha:
             # The model often reads place and outlet as one name; with both cues the place is the
             # first word ("Paris Radio Monte Carlo"), or two for "... City".
