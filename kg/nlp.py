@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -193,6 +194,7 @@ def retype_entities(doc):
         span = _retyped(doc, ent, gaz)
         if span is not None:
             spans.append(_with_facility(doc, span))
+    spans = _lists_agree(doc, spans)
     sources = [span for pair in source_lines(doc, spans) for span in pair]
     if sources:  # the model reads "Paris Radio Monte Carlo" as one name: the source line splits it
         covered = {t.i for span in sources for t in span}
@@ -215,6 +217,33 @@ def gazetteer_entry(span):
         return None
     text = gazetteer.norm(span.text)
     return entry if any(gazetteer.norm(name) == text for name in entry.names) else None
+
+
+def _lists_agree(doc, spans) -> list:
+    """The names of a list are of one kind: in 'Aloha, America West, Delta,
+    Piedmont and Southwest' the model's odd ones out (places here) take the
+    type most of the list has, when at least three items and two thirds agree."""
+    from spacy.tokens import Span
+
+    by_root = {span.root.i: n for n, span in enumerate(spans)}
+    kinds = {"PERSON", "ORG", "GPE"}
+    done: set[int] = set()
+    for n, span in enumerate(spans):
+        root = span.root
+        if n in done or span.label_ not in kinds or not root.conjuncts:
+            continue
+        members = [by_root[t.i] for t in (root, *root.conjuncts) if t.i in by_root]
+        done.update(members)
+        labels = Counter(spans[m].label_ for m in members if spans[m].label_ in kinds)
+        if len(members) < 3 or not labels:
+            continue
+        label, count = labels.most_common(1)[0]
+        if count * 3 < len(members) * 2:
+            continue
+        for m in members:
+            if spans[m].label_ in kinds and spans[m].label_ != label and not gazetteer_entry(spans[m]):
+                spans[m] = Span(doc, spans[m].start, spans[m].end, label=label)
+    return spans
 
 
 def _mended(doc, ents) -> list:
