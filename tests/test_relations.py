@@ -27,7 +27,10 @@ pytestmark = pytest.mark.model
     ("Veryan Khan, editorial director at the Terrorism Research and Analysis Consortium, said so.",
      ("Veryan Khan", "worksFor", "Terrorism Research and Analysis Consortium")),
     ("Boko Haram leader Abubakar Shekau appeared in the video.", ("Abubakar Shekau", "leads", "Boko Haram")),
+    ("Maria Olsen, vice president for research at Novartis, said the trial would resume.",
+     ("Maria Olsen", "worksFor", "Novartis")),
     # affiliation, location, ownership, funding
+    ("The reactors at the Hanford Site, in Richland, were shut down last year.", ("Hanford Site", "locatedIn", "Richland")),
     ("Cyber Caliphate, the hacking unit of ISIS, moved to Threema.", ("Cyber Caliphate", "affiliatedWith", "Islamic State")),
     ("Muhammad Sarur, based in Beirut, moved money.", ("Muhammad Sarur", "locatedIn", "Beirut")),
     ("They attacked the Westgate shopping mall in Nairobi.", ("Westgate shopping mall", "locatedIn", "Nairobi")),

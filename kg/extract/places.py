@@ -69,13 +69,16 @@ def location_rules(r: Reader, sent) -> Iterator[Found]:
 
 
 def _place_right_after(r: Reader, token) -> list[Entity]:
-    """'Kassala in eastern Sudan', 'NRC headquarters in nearby Rockville': a place
-    right after 'in', whatever the parser attached the 'in' to."""
+    """'Kassala in eastern Sudan', 'NRC headquarters in nearby Rockville', 'the
+    Savannah River Plant, in Aiken': a place right after 'in', whatever the
+    parser attached the 'in' to."""
     doc = token.doc
     end = token.i + 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
     if end < len(doc) and doc[end].lower_ == "headquarters":
+        end += 1
+    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ == "in":
         end += 1
     if end >= len(doc) or doc[end].lower_ not in {"in", "near"}:
         return []

@@ -63,7 +63,7 @@ def _roles_of(r: Reader, head) -> Iterator[tuple[str, list[Entity]]]:
             candidates.append(child)
         if child.dep_ == "appos":
             # "Karadzic, leader of Bosnian Serbs and vice-president of the Union of Serb Writers"
-            candidates += [c for c in child.conjuncts if c.lower_ in roles_words]
+            candidates += [c for c in child.conjuncts if c.lower_ in roles_words or c.lower_.split("-")[-1] in roles_words]
             # "Linda Schmitt, an analyst at Becton Dickinson": any occupation with 'at' or 'for'
             if child.lower_ not in roles_words and child.pos_ == "NOUN" and r.pobjs(child, {"at", "for"}):
                 candidates.append(child)
@@ -97,9 +97,10 @@ def _roles_of(r: Reader, head) -> Iterator[tuple[str, list[Entity]]]:
         if role.dep_ == "compound" and role.head == head:
             # "William McKinley's assassin Leon Czolgosz": the possessive hangs on the name
             orgs += [e for c in head.children if c.dep_ == "poss" for e in r.refs(c)]
-        # "a professor of political science at Queens College": the place of work after the field
+        # "a professor of political science at Queens College", "vice president for marketing at
+        # American Express": the place of work after the field
         for prep in role.children:
-            if prep.dep_ == "prep" and prep.lower_ == "of":
+            if prep.dep_ == "prep" and prep.lower_ in {"of", "for"}:
                 for field in prep.children:
                     if field.dep_ == "pobj" and r.entity(field) is None:
                         orgs += r.pobjs(field, {"at", "for"})
