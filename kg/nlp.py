@@ -62,6 +62,7 @@ ORG_HEADS = {"properties", "inc", "inc.", "corp", "corp.", "co", "co.", "company
              "bureau", "office", "service", "center", "centre", "organization", "organisation", "court",
              "academy", "college", "school", "police", "group", "ltd", "ltd.", "llc", "plc", "gmbh", "ag", "sa",
              "industries", "holdings", "press", "tribune", "herald", "magazine", "network", "institution"}
+NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", GROUP, PLATFORM}
 # Nouns that, in apposition to a name, say it names a person or a place.
 PERSON_NOUNS = {"professor", "designer", "director", "lawyer", "attorney", "spokesman", "spokeswoman", "actor",
                 "actress", "singer", "writer", "author", "novelist", "poet", "painter", "artist", "businessman",
@@ -374,8 +375,9 @@ def _apposed_nouns(doc, start: int, end: int) -> set[str]:
     professor'; 'the last king of Peru, Atahualpa'."""
     root = doc[start:end].root
     nouns = {c.lower_ for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"}
-    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and not start <= root.head.i < end:
-        nouns.add(root.head.lower_)
+    if root.dep_ == "appos" and not start <= root.head.i < end and (
+            root.head.pos_ == "NOUN" or root.head.pos_ == "PROPN" and root.head.ent_type_ not in NAME_LABELS):
+        nouns.add(root.head.lower_)  # "the last Incan King of Peru, Atahualpa": a capitalised title too
     return nouns
 
 

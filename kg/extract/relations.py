@@ -222,7 +222,10 @@ def noun_rules(r: Reader, sent) -> Iterator[Found]:
             continue
         if lower == "war" and not any(c.lower_ == "on" for c in noun.children):
             continue
-        targets = r.pobjs(noun, preps)
+        targets = r.pobjs(noun, preps - {"in"})
+        if not any(c.dep_ == "prep" and c.lower_ in preps - {"in"} for c in noun.children):
+            # "attacks in Kenya"; but in "the murder of King in Memphis" the place is only where
+            targets += r.pobjs(noun, preps & {"in"})
         modifiers = [e for c in noun.children if c.dep_ in {"poss", "compound", "nmod"} for e in r.refs(c)
                      if e.type != vocab.LOCATION and e.type != vocab.PLATFORM]
         if lower in VICTIM_NOUNS:
