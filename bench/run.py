@@ -259,6 +259,7 @@ def main() -> None:
     mode.add_argument("--full", action="store_true", help="the sizes of the speed targets")
     parser.add_argument("--only", choices=["extraction", "build", "sparql", "viz"], action="append")
     parser.add_argument("--build-sizes", default=None, help="comma-separated article counts for the build runs")
+    parser.add_argument("--build-workers", default="1,2", help="comma-separated worker counts for the build runs")
     parser.add_argument("--json", default=None, help="where to write the figures (default bench/results/…)")
     args = parser.parse_args()
     full = args.full
@@ -269,7 +270,7 @@ def main() -> None:
         print_table("Extraction", [results["extraction"]])
     if "build" in parts:
         sizes = [int(n) for n in args.build_sizes.split(",")] if args.build_sizes else (1000, 10000) if full else (60,)
-        results["build"] = [bench_build(n, w) for n in sizes for w in (1, 2)]
+        results["build"] = [bench_build(n, int(w)) for n in sizes for w in args.build_workers.split(",")]
         print_table("Builds", [{k: v for k, v in r.items() if k != "summary"} for r in results["build"]])
     if "sparql" in parts:
         results["sparql"] = bench_sparql(1_000_000 if full else 60_000, 21 if full else 7, 120 if full else 10)
