@@ -95,3 +95,12 @@ def test_relations_monitoring_source_line_places_the_outlet(nlp, text, outlet, p
     assert (outlet, "locatedIn", place) in triples_of(facts)
     types = {e.name: e.types[0] for e in facts.entities}
     assert types[outlet] == "Organization" and types[place] == "Location"
+
+
+def test_relations_list_of_places_in_one_place(nlp):
+    found = triples_of(facts_of(nlp, "Heavy rain flooded Baidoa, Afgooye and the Lower Shabelle region in southern Somalia."))
+    assert ("Baidoa", "locatedIn", "Somalia") in found
+    found = triples_of(facts_of(nlp, "The smugglers used roads in Mae Sai District in Chiang Rai Province, "
+                                     "and Chiang Khong District in Nan Province."))
+    assert ("Mae Sai District", "locatedIn", "Chiang Rai Province") in found
+    assert ("Mae Sai District", "locatedIn", "Nan Province") not in found  # each item has its own place
