@@ -195,7 +195,7 @@ def retype_entities(doc):
         span = _retyped(doc, ent, gaz)
         if span is not None:
             spans.append(_with_facility(doc, span))
-    spans = _lists_agree(doc, spans)
+    spans = _lists_agree(doc, spans) + _people_described(doc, spans)
     sources = [span for pair in source_lines(doc, spans) for span in pair]
     if sources:  # the model reads "Paris Radio Monte Carlo" as one name: the source line splits it
         covered = {t.i for span in sources for t in span}
@@ -218,6 +218,32 @@ def gazetteer_entry(span):
         return None
     text = gazetteer.norm(span.text)
     return entry if any(gazetteer.norm(name) == text for name in entry.names) else None
+
+
+def _people_described(doc, spans) -> list:
+    """Names the model missed that the text marks as people: an age after them
+    ("Cheek, 53, is a former diplomat") or a person noun in apposition ("Tal, a
+    senior Defense Ministry official")."""
+    from spacy.tokens import Span
+
+    taken = {t.i for span in spans for t in span}
+    found = []
+    for token in doc:
+        if token.i in taken or token.pos_ != "PROPN" or not token.is_title or token.ent_type_ in NAME_LABELS:
+            continue
+        after = doc[token.i + 1:token.i + 4]
+        aged = len(after) == 3 and after[0].text == "," and after[1].like_num and len(after[1].text) <= 3 \
+            and after[2].text == ","
+        apposed = any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.lower_ in PERSON_NOUNS for c in token.children)
+        if not (aged or apposed) or not_entity(token.text) or gazetteer.load().lookup(token.text):
+            continue
+        start = token.i
+        while start > 0 and start - 1 not in taken and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title \
+                and token.i - start < 3:
+            start -= 1
+        found.append(Span(doc, start, token.i + 1, label="PERSON"))
+        taken.update(range(start, token.i + 1))
+    return found
 
 
 def _lists_agree(doc, spans) -> list:
@@ -357,7 +383,7 @@ def _place_or_org(doc, start: int, end: int, label: str) -> str:
     if label in {"ORG", "PERSON"} and doc[start].is_sent_start and doc[start:end].text.isupper() \
             and end < len(doc) and doc[end].text == ",":
         return "GPE"
-    if label == "ORG" and end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].like_num \
+    if label in {"ORG", "GPE", "NORP"} and end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].like_num \
             and doc[end + 2].text == "," and 0 < len(doc[end + 1].text) <= 3:
         return "PERSON"  # "Marie Ferraro, 50, of Bethany": an age follows people
     head = doc[start - 1] if start > 0 else None

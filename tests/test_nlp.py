@@ -68,3 +68,11 @@ def test_nlp_a_name_found_once_is_found_again(nlp):
 def test_nlp_apposition_types_names(nlp, text, name, label):
     # The small model calls each of these an ORG or a PERSON wrongly; the noun in apposition decides.
     assert labels(nlp, text)[name] == label
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Okonkwo, 53, is a former diplomat in Addis Ababa, Ethiopia.", "Okonkwo"),
+    ("Brandt, a senior Defense Ministry official, has not repeated these views in public.", "Brandt"),
+])
+def test_nlp_age_or_person_noun_marks_a_person(nlp, text, name):
+    assert labels(nlp, text).get(name) == "PERSON"

@@ -33,7 +33,7 @@ def role_rules(r: Reader, sent) -> Iterator[Found]:
         for child in token.children:  # "retired NFL placekicker Mark Moseley": any occupation noun between
             if child.dep_ == "compound" and child.pos_ == "NOUN" and child.is_lower and r.entity(child) is None \
                     and child.lower_ not in lex.holders and child.lower_ not in lex.members:
-                for org in (e for g in child.children if g.dep_ in {"compound", "poss"} for e in r.refs(g)):
+                for org in (e for g in child.children if g.dep_ in {"compound", "poss", "amod"} for e in r.refs(g)):
                     if org.type in {vocab.ORGANIZATION, vocab.PLATFORM}:
                         yield Found(person, vocab.WORKS_FOR, org, "role:occupation", 0.5, sent)
                     elif org.type == vocab.LOCATION:  # "Atlanta businessman Neil Estes"
