@@ -340,8 +340,7 @@ def _retyped(doc, ent, gaz):
     while end - start > 1 and doc[start].is_lower and doc[start].is_alpha and doc[start].lower_ not in PARTICLES \
             and doc[start + 1].text != "-":
         start += 1
-    while end > start and doc[end - 1].is_punct:
-        end -= 1
+    end = _trim_end(doc, start, end)
     if end <= start:
         return None
     text = doc[start:end].text
@@ -359,6 +358,13 @@ def _retyped(doc, ent, gaz):
     if new is None:
         return None
     return Span(doc, start, end, label=_place_or_org(doc, start, end, new))
+
+
+def _trim_end(doc, start: int, end: int) -> int:
+    """A name does not end in punctuation or a joining word ("Children's Television Worship and")."""
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"and", "or", "of", "the", "for", "in"}):
+        end -= 1
+    return end
 
 
 def _place_or_org(doc, start: int, end: int, label: str) -> str:
@@ -638,8 +644,7 @@ def _quoted_group_names(doc) -> Iterator:
         start, end = i + 1, close
         if doc[start].lower_ == "the" and end - start > 1:
             start += 1
-        while end > start and doc[end - 1].is_punct:
-            end -= 1
+        end = _trim_end(doc, start, end)
         words = doc[start:end]
         if not words or not any(t.is_title or t.is_upper for t in words):
             continue
