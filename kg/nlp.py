@@ -576,7 +576,9 @@ def _gazetteer_place(doc, words):
 
 
 def _datelines(doc, spans) -> list:
-    """'BANGKOK, Thailand (AP)': capitalised words opening a line before a comma name a place."""
+    """'BANGKOK, Thailand (AP)': capitalised words opening a line before a comma
+    name a place; so do title-case words when an agency in brackets follows
+    ('(Text) Sofia, February 15 (BTA) --')."""
     from spacy.tokens import Span
 
     found = []
@@ -584,12 +586,27 @@ def _datelines(doc, spans) -> list:
     for token in doc:
         if not (token.i == 0 or "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_):
             continue
-        end = token.i
-        while end < len(doc) and end - token.i < 3 and doc[end].is_upper and doc[end].is_alpha and len(doc[end]) > 2:
+        first = token.i
+        if doc[first:first + 3].text == "(Text)":
+            first += 3
+        end = first
+        while end < len(doc) and end - first < 3 and doc[end].is_upper and doc[end].is_alpha and len(doc[end]) > 2:
             end += 1
-        if token.i < end < len(doc) and doc[end].text == "," and not taken & set(range(token.i, end)):
-            found.append(Span(doc, token.i, end, label="GPE"))
+        cued = end == first and _agency_follows(doc, first)
+        if cued:  # the model's type of these words gives way: the line says they are a place
+            while end < len(doc) and end - first < 4 and (doc[end].is_title and doc[end].is_alpha or
+                                                         doc[end].text == "-" and end > first):
+                end += 1
+        if first < end < len(doc) and doc[end].text == "," and (cued or not taken & set(range(first, end))):
+            found.append(Span(doc, first, end, label="GPE"))
     return found
+
+
+def _agency_follows(doc, start: int) -> bool:
+    """An agency in capitals in brackets, then a dash, within the next words: '(BTA) --'."""
+    words = doc[start:start + 12]
+    return any(t.text == "(" and t.i + 3 < len(doc) and doc[t.i + 1].is_upper and doc[t.i + 2].text == ")"
+               and doc[t.i + 3].text.startswith(("--", "\u2014", "-")) for t in words)
 
 
 def _acronym_names(doc, spans) -> list:

@@ -76,3 +76,10 @@ def test_nlp_apposition_types_names(nlp, text, name, label):
 ])
 def test_nlp_age_or_person_noun_marks_a_person(nlp, text, name):
     assert labels(nlp, text).get(name) == "PERSON"
+
+
+def test_nlp_title_case_dateline_before_an_agency_is_a_place(nlp):
+    found = labels(nlp, "Saint-Denis, France, March 3 (AFP) -- Police evacuated the stadium.")
+    assert found.get("Saint-Denis") == "GPE" and found.get("AFP") == "ORG"
+    found = labels(nlp, "(Text) Plovdiv, February 15 (BTA) -- The two main parties met.")
+    assert found.get("Plovdiv") == "GPE"
