@@ -73,6 +73,10 @@ PERSON_NOUNS = {"professor", "designer", "director", "lawyer", "attorney", "spok
                 "analyst", "researcher", "scientist", "engineer", "physician", "founder", "economist", "diplomat",
                 "ambassador", "envoy", "candidate", "astronaut", "priest", "bishop", "rabbi", "imam", "cleric",
                 "historian", "composer", "playwright", "comedian", "dancer", "musician", "surgeon", "nurse"}
+KIN_NOUNS = {"wife", "husband", "son", "sons", "daughter", "daughters", "mother", "father", "brother", "brothers",
+             "sister", "sisters", "widow", "widower", "parents", "grandson", "granddaughter", "nephew", "niece",
+             "girlfriend", "boyfriend", "fiancee", "assassin", "assassination", "killer", "murderer", "bodyguard",
+             "funeral", "birthday"}
 PLACE_NOUNS = {"capital", "city", "town", "village", "province", "region", "county", "country", "port", "district",
                "suburb", "island", "neighborhood", "neighbourhood", "municipality", "hometown", "birthplace"}
 PARTICLES = {"al", "el", "ad", "ar", "as", "at", "az", "ibn", "bin", "bint", "abu", "de", "del", "der", "van", "von",
@@ -375,6 +379,8 @@ def _place_or_org(doc, start: int, end: int, label: str) -> str:
     apposed = _apposed_nouns(doc, start, end)
     if label in {"ORG", "GPE", "NORP", "FAC", "LOC"} and apposed & PERSON_NOUNS and not apposed & PLACE_NOUNS:
         return "PERSON"
+    if label in {"ORG", "GPE"} and end - start <= 3 and _kin_of(doc, start, end):
+        return "PERSON"
     if label in {"ORG", "PERSON", "NORP", "FAC"} and apposed & PLACE_NOUNS and not apposed & PERSON_NOUNS:
         return "GPE"
     last = doc[end - 1].lower_
@@ -400,6 +406,14 @@ def _place_or_org(doc, start: int, end: int, label: str) -> str:
             and doc[start].is_title and last not in ORG_HEADS and last not in BODIES:
         return "GPE"  # "in Millinocket": one capitalised word after 'in' is a place
     return label
+
+
+def _kin_of(doc, start: int, end: int) -> bool:
+    """'Sihanouk's son', 'the assassination of Lincoln': nouns only people have."""
+    root = doc[start:end].root
+    if root.dep_ == "poss" and root.head.lower_ in KIN_NOUNS:
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in KIN_NOUNS
 
 
 def _apposed_nouns(doc, start: int, end: int) -> set[str]:

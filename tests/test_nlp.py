@@ -83,3 +83,9 @@ def test_nlp_title_case_dateline_before_an_agency_is_a_place(nlp):
     assert found.get("Saint-Denis") == "GPE" and found.get("AFP") == "ORG"
     found = labels(nlp, "(Text) Plovdiv, February 15 (BTA) -- The two main parties met.")
     assert found.get("Plovdiv") == "GPE"
+
+
+def test_nlp_names_with_kin_or_killers_are_people(nlp):
+    # the small model calls Garfield a place here
+    assert labels(nlp, "A chart was found after the assassination of Garfield.")["Garfield"] == "PERSON"
+    assert labels(nlp, "The Kremlin's spokesman spoke.")["Kremlin"] != "PERSON"
