@@ -72,7 +72,8 @@ PERSON_NOUNS = {"professor", "designer", "director", "lawyer", "attorney", "spok
                 "governor", "mayor", "judge", "prosecutor", "reporter", "journalist", "editor", "correspondent",
                 "analyst", "researcher", "scientist", "engineer", "physician", "founder", "economist", "diplomat",
                 "ambassador", "envoy", "candidate", "astronaut", "priest", "bishop", "rabbi", "imam", "cleric",
-                "historian", "composer", "playwright", "comedian", "dancer", "musician", "surgeon", "nurse"}
+                "historian", "composer", "playwright", "comedian", "dancer", "musician", "surgeon", "nurse",
+                "commander", "colonel", "lieutenant", "sergeant", "admiral"}
 KIN_NOUNS = {"wife", "husband", "son", "sons", "daughter", "daughters", "mother", "father", "brother", "brothers",
              "sister", "sisters", "widow", "widower", "parents", "grandson", "granddaughter", "nephew", "niece",
              "girlfriend", "boyfriend", "fiancee", "assassin", "assassination", "killer", "murderer", "bodyguard",
@@ -243,8 +244,10 @@ def _people_described(doc, spans) -> list:
             continue
         start = token.i
         while start > 0 and start - 1 not in taken and doc[start - 1].pos_ == "PROPN" and doc[start - 1].is_title \
-                and token.i - start < 3:
+                and token.i - start < 4:
             start -= 1
+        while start < token.i and doc[start].lower_ in TITLES | {"police", "army", "navy", "air", "force"}:
+            start += 1  # "Police Major Pramot Pansakun"
         found.append(Span(doc, start, token.i + 1, label="PERSON"))
         taken.update(range(start, token.i + 1))
     return found

@@ -73,6 +73,7 @@ def test_nlp_apposition_types_names(nlp, text, name, label):
 @pytest.mark.parametrize("text, name", [
     ("Okonkwo, 53, is a former diplomat in Addis Ababa, Ethiopia.", "Okonkwo"),
     ("Brandt, a senior Defense Ministry official, has not repeated these views in public.", "Brandt"),
+    ("Police Major Somchai Wongsawat, the commander of the border unit, left on Monday.", "Somchai Wongsawat"),
 ])
 def test_nlp_age_or_person_noun_marks_a_person(nlp, text, name):
     assert labels(nlp, text).get(name) == "PERSON"
