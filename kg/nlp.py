@@ -54,7 +54,8 @@ FACILITIES = {"mall", "airport", "hotel", "university", "college", "school", "ch
 PLACE_HEADS = {"street", "avenue", "road", "boulevard", "river", "channel", "district", "county", "province",
                "region", "valley", "mountains", "mountain", "island", "islands", "lake", "bay", "city", "village",
                "town", "park", "highway", "canyon", "peninsula", "desert", "strait", "gulf", "sea", "ocean",
-               "border", "airport", "harbor", "harbour", "port", "square", "heights", "hills", "coast"}
+               "border", "airport", "harbor", "harbour", "port", "square", "heights", "hills", "coast", "forest",
+               "range", "plateau", "parish", "beach", "reservoir", "dam", "glacier", "volcano", "plain", "plains"}
 ORG_HEADS = {"properties", "inc", "inc.", "corp", "corp.", "co", "co.", "company", "corporation", "bank", "university",
              "institute", "society", "association", "council", "committee", "party", "agency", "department",
              "ministry", "commission", "foundation", "fund", "television", "radio", "news", "times", "post",

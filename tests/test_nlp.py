@@ -90,3 +90,8 @@ def test_nlp_names_with_kin_or_killers_are_people(nlp):
     # the small model calls Garfield a place here
     assert labels(nlp, "A chart was found after the assassination of Garfield.")["Garfield"] == "PERSON"
     assert labels(nlp, "The Kremlin's spokesman spoke.")["Kremlin"] != "PERSON"
+
+
+def test_nlp_place_head_words_make_places(nlp):
+    found = labels(nlp, "The fire spread through the Gila National Forest on Tuesday.")
+    assert found.get("Gila National Forest") == "GPE"
