@@ -70,14 +70,12 @@ def extract_all(documents: Iterable[Document], model: str | None = None, workers
 
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers) as pool:
-        jobs = ((group, model) for group in _batches(documents, batch))
-        for result in pool.imap(_worker_facts, jobs):
-            yield from result
+        yield from _windowed(_batches(documents, batch), lambda group: pool.apply_async(_worker_facts, ((group, model),)),
+                             2 * workers, lambda job: job.get())
 
 
 def _on_cluster(documents: Iterable[Document], model: str | None, batch: int, scheduler: str) -> Iterator[DocumentFacts]:
-    """Each batch of documents is one Dask task; a window of tasks in flight
-    keeps every worker busy without reading the whole input into memory."""
+    """Each batch of documents is one Dask task, twice as many in flight as the cluster has threads."""
     try:
         from distributed import Client
     except ImportError as exc:
@@ -89,14 +87,21 @@ def _on_cluster(documents: Iterable[Document], model: str | None, batch: int, sc
         raise ClusterError(f"cannot reach the Dask scheduler at {scheduler} ({exc}); start it with "
                            f"'dask scheduler' or check --scheduler") from exc
     with client:
-        window = 2 * max(1, sum(client.nthreads().values()))
-        running: deque = deque()
-        for group in _batches(documents, batch):
-            running.append(client.submit(facts_for, group, model, pure=False))
-            if len(running) >= window:
-                yield from running.popleft().result()
-        while running:
-            yield from running.popleft().result()
+        yield from _windowed(_batches(documents, batch), lambda group: client.submit(facts_for, group, model, pure=False),
+                             2 * max(1, sum(client.nthreads().values())), lambda job: job.result())
+
+
+def _windowed(groups: Iterator[list], submit, window: int, result) -> Iterator[DocumentFacts]:
+    """Results of jobs in submission order, with at most ``window`` jobs in
+    flight: the input is read only as fast as the workers use it, so memory
+    does not grow with the number of documents (Pool.imap would read it all)."""
+    running: deque = deque()
+    for group in groups:
+        running.append(submit(group))
+        if len(running) >= window:
+            yield from result(running.popleft())
+    while running:
+        yield from result(running.popleft())
 
 
 def _probe(scheduler: str) -> None:
