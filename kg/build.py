@@ -19,6 +19,9 @@ from .pipeline import extract_all
 from .store import Store
 
 
+FLUSH_EVERY = 256  # documents
+
+
 @dataclass
 class BuildReport:
     """What a build did."""
@@ -74,6 +77,7 @@ def build(store: Store, inputs: Iterable[str], model: str | None = None, workers
     def commit() -> None:
         if not pending:
             return
+        batch_size = len(pending)
         store.add(pending)
         for facts in pending:
             old = stale.pop(facts.document.id, [])
@@ -84,6 +88,8 @@ def build(store: Store, inputs: Iterable[str], model: str | None = None, workers
             report.relations += len(facts.relations)
             report.threats += len(facts.threats)
         pending.clear()
+        if report.stored // FLUSH_EVERY > (report.stored - batch_size) // FLUSH_EVERY:
+            store.flush()  # Oxigraph keeps written data in memory until flushed: RSS would grow with the store
 
     try:
         for facts in extract_all(new_documents(), model, workers, batch, scheduler):
