@@ -203,6 +203,7 @@ def retype_entities(doc):
             spans.append(_with_facility(doc, span))
     spans = _lists_agree(doc, spans) + _people_described(doc, spans)
     sources = [span for pair in source_lines(doc, spans) for span in pair]
+    doc.spans[SOURCE_LINES] = sources  # (place, outlet) pairs, for the relation rules
     if sources:  # the model reads "Paris Radio Monte Carlo" as one name: the source line splits it
         covered = {t.i for span in sources for t in span}
         spans = [span for span in spans if not covered & {t.i for t in span}]
@@ -521,6 +522,7 @@ def _repeated_names(doc, spans) -> list:
 # Monitoring-service source lines (FBIS, BBC Monitoring, Open Source Center):
 # "PA2904034294 Guatemala City Teleonce Television in Spanish 0400 GMT 26 Apr 94",
 # "Tokyo NIHON KEIZAI SHIMBUN": a place, then the outlet that published from it.
+SOURCE_LINES = "kg_source_lines"
 _SOURCE_ID = re.compile(r"^[A-Z]{2}\d{10}$")
 LANGUAGES = {"arabic", "spanish", "turkish", "english", "russian", "french", "chinese", "portuguese", "german",
              "persian", "farsi", "dari", "pashto", "urdu", "hindi", "bengali", "japanese", "korean", "italian",
@@ -529,15 +531,13 @@ LANGUAGES = {"arabic", "spanish", "turkish", "english", "russian", "french", "ch
              "serbian", "croatian", "mandarin", "cantonese", "uzbek", "kazakh", "azeri", "armenian", "georgian"}
 
 
-def source_lines(tokens, spans) -> list[tuple]:
-    """(place, outlet) spans of the source lines among ``tokens`` (a Doc or a
-    sentence), given the entity spans found so far."""
+def source_lines(doc, spans) -> list[tuple]:
+    """(place, outlet) spans of the source lines of ``doc``, given the entity spans found so far."""
     from spacy.tokens import Span
 
-    doc = tokens.doc if isinstance(tokens, Span) else tokens
     places = {span.start: span for span in spans if span.label_ in {"GPE", "LOC"}}
     found = []
-    for line in _lines(tokens):
+    for line in _lines(doc):
         ids = [n for n, token in enumerate(line) if _SOURCE_ID.match(token.text)]
         start = ids[0] + 1 if ids else 0
         if start >= len(line):
@@ -567,9 +567,9 @@ def source_lines(tokens, spans) -> list[tuple]:
     return found
 
 
-def _lines(tokens) -> Iterator[list]:
+def _lines(doc) -> Iterator[list]:
     line: list = []
-    for token in tokens:
+    for token in doc:
         if token.is_space or "\n" in token.text:
             if line:
                 yield line

@@ -86,9 +86,10 @@ def test_relations_they_prefers_a_group(nlp):
 
 
 @pytest.mark.parametrize("text, outlet, place", [
-    ("Talks resume\nOW1203045694 Tokyo KYODO in English 0412 GMT 12 Mar 94\nThe talks resumed on Monday.", "KYODO", "Tokyo"),
+    ("Talks resume\nOW1203045694 Tokyo SANKEI SHIMBUN in Japanese 0412 GMT 12 Mar 94\nThe talks resumed on Monday.",
+     "SANKEI SHIMBUN", "Tokyo"),
     ("LD0911120094 Kiev Radio Ukraine World Service in Ukrainian 1100 GMT 9 Nov 94", "Radio Ukraine World Service", "Kiev"),
-    ("Moscow IZVESTIYA\nThe paper reported new strikes.", "IZVESTIYA", "Moscow"),
+    ("Moscow ROSSIYSKAYA GAZETA\nThe paper reported new strikes.", "ROSSIYSKAYA GAZETA", "Moscow"),
 ])
 def test_relations_monitoring_source_line_places_the_outlet(nlp, text, outlet, place):
     facts = facts_of(nlp, text)

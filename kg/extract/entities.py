@@ -120,7 +120,8 @@ def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
 
     _merge_known_as(index, mentions)
     _merge_longer_names(index)
-    _merge_short_names(index, {i for i, m in enumerate(mentions) if m[0] == 0 and _in_title(m[1])})
+    headline_end = _headline_end(docs[0][1]) if docs else 0
+    _merge_short_names(index, {i for i, m in enumerate(mentions) if m[0] == 0 and m[1].start_char < headline_end})
     for mention, titled in titles.items():
         index.clusters[index.mentions[mention]].titled.add(titled)
     for cluster in index.clusters:
@@ -131,10 +132,13 @@ def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
     return index
 
 
-def _in_title(ent) -> bool:
-    """On the first line of the document (its headline)."""
-    end = ent.doc.text.find("\n")
-    return end < 0 or ent.start_char < end
+def _headline_end(doc) -> int:
+    """Where the first line (the headline) ends. Read from the tokens: Doc.text
+    rebuilds the whole text at each call."""
+    for token in doc:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            return token.idx + token.text.find("\n") if "\n" in token.text else token.idx + len(token.text)
+    return len(doc.text)
 
 
 def _surface(ent) -> str:

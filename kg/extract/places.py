@@ -139,10 +139,12 @@ def _region_after(r: Reader, token) -> list[Entity]:
 def source_line_rules(r: Reader, sent) -> Iterator[Found]:
     """'Paris Radio Monte Carlo in Arabic 1700 GMT': the outlet of a monitoring
     service's source line is in the place before it."""
-    from ..nlp import source_lines
+    from ..nlp import SOURCE_LINES
 
-    for place, outlet in source_lines(sent, sent.ents):
-        yield from pairs(r.refs(outlet.root), vocab.LOCATED_IN, r.refs(place.root), "source-line", 0.8, sent)
+    found = list(sent.doc.spans[SOURCE_LINES]) if SOURCE_LINES in sent.doc.spans else []
+    for place, outlet in zip(found[::2], found[1::2]):
+        if sent.start <= outlet.start < sent.end:
+            yield from pairs(r.refs(outlet.root), vocab.LOCATED_IN, r.refs(place.root), "source-line", 0.8, sent)
 
 
 def dateline_rules(r: Reader, sent) -> Iterator[Found]:
