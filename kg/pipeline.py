@@ -50,11 +50,6 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _worker_facts(args):
-    documents, model = args
-    return facts_for(documents, model)
-
-
 def extract_all(documents: Iterable[Document], model: str | None = None, workers: int = 1,
                 batch: int = 16, scheduler: str | None = None) -> Iterator[DocumentFacts]:
     """Facts for every document, in input order; ``workers`` > 1 uses that many
@@ -70,7 +65,7 @@ def extract_all(documents: Iterable[Document], model: str | None = None, workers
 
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers) as pool:
-        yield from _windowed(_batches(documents, batch), lambda group: pool.apply_async(_worker_facts, ((group, model),)),
+        yield from _windowed(_batches(documents, batch), lambda group: pool.apply_async(facts_for, (group, model)),
                              2 * workers, lambda job: job.get())
 
 
