@@ -238,9 +238,7 @@ def _people_described(doc, spans) -> list:
     for token in doc:
         if token.i in taken or token.pos_ != "PROPN" or not token.is_title or token.ent_type_ in NAME_LABELS:
             continue
-        after = doc[token.i + 1:token.i + 4]
-        aged = len(after) == 3 and after[0].text == "," and after[1].like_num and len(after[1].text) <= 3 \
-            and after[2].text == ","
+        aged = _age_follows(doc, token.i + 1)
         apposed = any(c.dep_ == "appos" and c.pos_ == "NOUN" and c.lower_ in PERSON_NOUNS for c in token.children)
         if not (aged or apposed) or not_entity(token.text) or gazetteer.load().lookup(token.text):
             continue
@@ -400,8 +398,7 @@ def _place_or_org(doc, start: int, end: int, label: str) -> str:
     if label in {"ORG", "PERSON"} and doc[start].is_sent_start and doc[start:end].text.isupper() \
             and end < len(doc) and doc[end].text == ",":
         return "GPE"
-    if label in {"ORG", "GPE", "NORP"} and end + 2 < len(doc) and doc[end].text == "," and doc[end + 1].like_num \
-            and doc[end + 2].text == "," and 0 < len(doc[end + 1].text) <= 3:
+    if label in {"ORG", "GPE", "NORP"} and _age_follows(doc, end):
         return "PERSON"  # "Marie Ferraro, 50, of Bethany": an age follows people
     head = doc[start - 1] if start > 0 else None
     if label == "ORG" and end - start == 1 and head is not None and head.lower_ == "of" and start > 1 \
@@ -411,6 +408,13 @@ def _place_or_org(doc, start: int, end: int, label: str) -> str:
             and doc[start].is_title and last not in ORG_HEADS and last not in BODIES:
         return "GPE"  # "in Millinocket": one capitalised word after 'in' is a place
     return label
+
+
+def _age_follows(doc, i: int) -> bool:
+    """', 53,' at token ``i``: an age, as news gives it after a person's name."""
+    after = doc[i:i + 3]
+    return len(after) == 3 and after[0].text == "," and after[1].like_num and 0 < len(after[1].text) <= 3 \
+        and after[2].text == ","
 
 
 def _kin_of(doc, start: int, end: int) -> bool:
@@ -568,12 +572,13 @@ def source_lines(doc, spans) -> list[tuple]:
 
 
 def _lines(doc) -> Iterator[list]:
+    """The tokens of each line of ``doc``, without whitespace tokens."""
     line: list = []
     for token in doc:
-        if token.is_space or "\n" in token.text:
-            if line:
+        if token.is_space:
+            if "\n" in token.text and line:
                 yield line
-            line = []
+                line = []
             continue
         line.append(token)
         if "\n" in token.whitespace_:
@@ -601,10 +606,8 @@ def _datelines(doc, spans) -> list:
 
     found = []
     taken = {t.i for s in spans for t in s}
-    for token in doc:
-        if not (token.i == 0 or "\n" in doc[token.i - 1].text or "\n" in doc[token.i - 1].whitespace_):
-            continue
-        first = token.i
+    for line in _lines(doc):
+        first = line[0].i
         if doc[first:first + 3].text == "(Text)":
             first += 3
         end = first
