@@ -86,9 +86,11 @@ def build(inputs, store_path, model, workers, scheduler, batch, quiet):
     """
     from rich.console import Console
 
+    from .store import is_url
+
     console = Console(stderr=True)
     options = dict(model=model, workers=workers, scheduler=scheduler, commit_every=batch, batch=batch)
-    fresh = "://" not in store_path and not Path(store_path).exists()
+    fresh = not is_url(store_path) and not Path(store_path).exists()
     try:
         with _open(store_path, write=True) as store:
             report = _build_with_progress(store, inputs, options, console, quiet)

@@ -120,7 +120,9 @@ def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
 
     _merge_known_as(index, mentions)
     _merge_longer_names(index)
-    headline_end = _headline_end(docs[0][1]) if docs else 0
+    # The first line is the headline. Doc.text rebuilds the text at each call: read it once.
+    text = docs[0][1].text if docs else ""
+    headline_end = text.find("\n") if "\n" in text else len(text)
     _merge_short_names(index, {i for i, m in enumerate(mentions) if m[0] == 0 and m[1].start_char < headline_end})
     for mention, titled in titles.items():
         index.clusters[index.mentions[mention]].titled.add(titled)
@@ -130,15 +132,6 @@ def resolve(docs: list[tuple[int, object]]) -> EntityIndex:
             cluster.canonical = max(cluster.names, key=lambda n: (len(n.split()), cluster.names[n], len(n)))
     index.finish()
     return index
-
-
-def _headline_end(doc) -> int:
-    """Where the first line (the headline) ends. Read from the tokens: Doc.text
-    rebuilds the whole text at each call."""
-    for token in doc:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            return token.idx + token.text.find("\n") if "\n" in token.text else token.idx + len(token.text)
-    return len(doc.text)
 
 
 def _surface(ent) -> str:

@@ -75,10 +75,10 @@ def _list_in_place(r: Reader, sent) -> Iterator[Found]:
     for token in sent:
         if not token.conjuncts or token.i < max(c.i for c in token.conjuncts):
             continue
-        places = [e for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
-                  for p in c.children if p.dep_ == "pobj" for e in r.refs(p) if e.type == vocab.LOCATION]
         if any(c.dep_ == "prep" for item in token.conjuncts for c in item.children):
             continue  # "X District in Loei, Y District in Phitsanulok": each item has its own place
+        places = [e for c in token.children if c.dep_ == "prep" and c.lower_ == "in"
+                  for p in c.children if p.dep_ == "pobj" for e in r.refs(p) if e.type == vocab.LOCATION]
         items = [r.entity(c) for c in token.conjuncts if is_head_of_entity(c) and r.entity(c) is not None
                  and r.entity(c).type == vocab.LOCATION]
         yield from pairs(items, vocab.LOCATED_IN, places, "list-in-place", 0.55, sent)
