@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from . import config
 from .errors import KGError, QueryError
-from .store import Store
+from .store import Store, is_graph
 
 # "@param x" binds ?x as given; "@name x" binds it lower-cased, to match the
 # skos:hiddenLabel index of names directly (a LCASE in the query would hide
@@ -93,7 +93,7 @@ def run(store: Store, query: ReadyQuery, params: dict[str, str] | None = None,
             result = store.query(query.text, substitutions or None)
             if isinstance(result, ox.QuerySolutions):
                 outcome["value"] = (list(result.variables), [list(row) for row in result])
-            elif isinstance(result, (ox.QueryTriples, list)):
+            elif is_graph(result):
                 outcome["value"] = list(result)
             else:
                 outcome["value"] = bool(result)

@@ -60,12 +60,12 @@ def _negotiate(accept: str, offered: dict, default: str) -> str:
 
 def _run(store_path: str, query: str, accept: str, max_bytes: int, conn) -> None:
     """In the child: run one query and send (status, content type, body) back."""
-    from .store import open_store
+    from .store import is_graph, open_store
 
     try:
         with open_store(store_path, read_only=True) as store:
             result = store.query(query)
-            if isinstance(result, (ox.QueryTriples, list)):
+            if is_graph(result):
                 media = _negotiate(accept, GRAPH_TYPES, "text/turtle")
                 body = ox.serialize(result, format=GRAPH_TYPES[media])
             else:

@@ -262,3 +262,9 @@ def _check_marker(marker: Path) -> None:
 
 def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
+
+
+def is_graph(result) -> bool:
+    """Whether a query result is triples (CONSTRUCT, DESCRIBE): Oxigraph's
+    QueryTriples locally, a list of triples from a server."""
+    return isinstance(result, (ox.QueryTriples, list))

@@ -222,8 +222,9 @@ def noun_rules(r: Reader, sent) -> Iterator[Found]:
             continue
         if lower == "war" and not any(c.lower_ == "on" for c in noun.children):
             continue
-        targets = r.pobjs(noun, preps - {"in"})
-        if not any(c.dep_ == "prep" and c.lower_ in preps - {"in"} for c in noun.children):
+        victim_preps = preps - {"in"}
+        targets = r.pobjs(noun, victim_preps)
+        if not any(c.dep_ == "prep" and c.lower_ in victim_preps for c in noun.children):
             # "attacks in Kenya"; but in "the murder of King in Memphis" the place is only where
             targets += r.pobjs(noun, preps & {"in"})
         modifiers = [e for c in noun.children if c.dep_ in {"poss", "compound", "nmod"} for e in r.refs(c)
