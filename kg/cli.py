@@ -153,16 +153,22 @@ def _discard_if_empty(path: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
 @click.option("--param", "-p", multiple=True, metavar="NAME=VALUE", help="Value for a ready query's parameter.")
 @click.option("--timeout", default=config.QUERY_TIMEOUT, show_default=True, type=float, help="Seconds before giving up.")
-def query(query, store_path, fmt, param, timeout):
+@click.option("--limit", default=config.PAGE_ROWS, show_default=True, type=click.IntRange(min=0),
+              help="Rows to print at most; 0 prints them all.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0), help="Rows to skip first.")
+def query(query, store_path, fmt, param, timeout, limit, offset):
     """Run SPARQL: a ready query's name, a .rq file, or inline text.
 
     Ready queries live in queries/; `kg query --list` is `kg queries`.
+    Results come a page at a time (--limit, --offset); a query without
+    ORDER BY then reads only the rows it prints, fast on any store size.
 
     Example:
 
         kg query threats
+        kg query threats --offset 100 --format csv
         kg query entity --param name=ISIS --format json
-        kg query 'SELECT ?s ?o WHERE { ?s kg:bans ?o }'
+        kg query 'SELECT ?s ?o WHERE { ?s kg:bans ?o }' --limit 0
     """
     from . import query as q
     from .output import print_result
@@ -175,8 +181,10 @@ def query(query, store_path, fmt, param, timeout):
         params[name] = value
     ready = q.resolve(query)
     with _open(store_path) as store:
-        result = q.run(store, ready, params, timeout)
+        result = q.run(store, ready, params, timeout, limit or None, offset)
     print_result(result, fmt)
+    if isinstance(result, q.Rows) and result.more:
+        click.echo(f"more rows follow: --offset {offset + limit} for the next page, --limit 0 for all", err=True)
 
 
 @main.command()
@@ -272,11 +280,11 @@ def _query_triples(store, query_file: str):
     result = q.run(store, q.resolve(query_file))
     if isinstance(result, list):
         return [(t.subject.value, t.predicate.value, t.object.value) for t in result]
-    if isinstance(result, tuple):
-        names = [v.value for v in result[0]]
+    if isinstance(result, q.Rows):
+        names = [v.value for v in result.variables]
         if {"s", "p", "o"} <= set(names):
             at = [names.index(n) for n in ("s", "p", "o")]
-            return [tuple(row[i].value if row[i] is not None else "" for i in at) for row in result[1]]
+            return [tuple(row[i].value if row[i] is not None else "" for i in at) for row in result.rows]
     raise QueryError(f"{query_file}: --query needs a CONSTRUCT, or a SELECT with ?s ?p ?o")
 
 

@@ -18,6 +18,8 @@ CHUNK_CHARS = 100_000
 GROUP_CHUNKS = 10
 MAX_FILE_BYTES = 200 * 1024 * 1024
 QUERY_TIMEOUT = 30.0
+# Rows kg query prints unless told otherwise: a page, as a listing of a big store has thousands.
+PAGE_ROWS = 100
 
 
 def _bundled(package: str, folder: str) -> Path:

@@ -20,7 +20,7 @@ def _json_term(term):
 
 
 def print_result(result, fmt: str) -> None:
-    """Rows of a SELECT, triples of a CONSTRUCT, or the answer of an ASK."""
+    """Rows of a SELECT (kg.query.Rows), triples of a CONSTRUCT, or the answer of an ASK."""
     if isinstance(result, bool):
         print(json.dumps({"boolean": result}) if fmt == "json" else ("yes" if result else "no"))
         return
@@ -30,8 +30,8 @@ def print_result(result, fmt: str) -> None:
         else:
             sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode("utf-8"))
         return
-    variables, rows = result
-    names = [v.value for v in variables]
+    rows = result.rows
+    names = [v.value for v in result.variables]
     if fmt == "json":
         print(json.dumps([dict(zip(names, map(_json_term, row))) for row in rows], indent=2, ensure_ascii=False))
     elif fmt in ("csv", "tsv"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -80,19 +81,34 @@ def bind(query: ReadyQuery, params: dict[str, str]) -> dict:
             for name, value in params.items()}
 
 
+@dataclass(frozen=True)
+class Rows:
+    """A page of a SELECT's solutions; ``more`` when rows beyond the page exist."""
+
+    variables: list
+    rows: list
+    more: bool = False
+
+
 def run(store: Store, query: ReadyQuery, params: dict[str, str] | None = None,
-        timeout: float = config.QUERY_TIMEOUT):
-    """Run a query with a time limit; returns pyoxigraph's result object."""
+        timeout: float = config.QUERY_TIMEOUT, limit: int | None = None, offset: int = 0):
+    """Run a query with a time limit: Rows for a SELECT (at most ``limit`` of
+    them after ``offset``), triples for a CONSTRUCT, a bool for an ASK."""
     if looks_like_update(query.text):
         raise QueryError("SPARQL Update is not allowed here; kg query only reads the graph")
     substitutions = bind(query, params or {})
     outcome: dict = {}
+    # Oxigraph computes solutions as they are read, so a page of an unsorted
+    # query costs its own rows, not the whole store's.
+    stop = None if limit is None else offset + limit + 1
 
     def work():
         try:
             result = store.query(query.text, substitutions or None)
             if isinstance(result, ox.QuerySolutions):
-                outcome["value"] = (list(result.variables), [list(row) for row in result])
+                rows = [list(row) for row in islice(result, offset, stop)]
+                more = limit is not None and len(rows) > limit
+                outcome["value"] = Rows(list(result.variables), rows[:limit] if more else rows, more)
             elif is_graph(result):
                 outcome["value"] = list(result)
             else:

@@ -75,6 +75,21 @@ def test_cli_query_formats(runner, sample_store):
     assert "\t" in tsv_out.output
 
 
+def test_cli_query_pages(runner, sample_store):
+    def page(*options):
+        result = invoke(runner, "query", "threats", "--store", sample_store, "--format", "json", *options)
+        return json.loads(result.stdout), result.stderr
+
+    everything, note = page("--limit", "0")
+    assert len(everything) > 3 and not note
+    first, note = page("--limit", "2")
+    assert first == everything[:2] and "--offset 2" in note
+    second, _ = page("--limit", "2", "--offset", "2")
+    assert second == everything[2:4]
+    last, note = page("--offset", str(len(everything) - 1))
+    assert last == everything[-1:] and not note
+
+
 def test_cli_query_errors_exit_1(runner, sample_store):
     bad = runner.invoke(main, ["query", "SELECT ?x WHERE {", "--store", str(sample_store)])
     assert bad.exit_code == 1 and "line 1, column" in bad.output

@@ -22,30 +22,28 @@ def test_query_ready_queries_exist_with_descriptions():
 
 @pytest.mark.parametrize("name", ["threats", "platforms", "bans", "roles"])
 def test_query_ready_queries_answer_on_samples(sample_store, name):
-    variables, rows = run(sample_store, name)
-    assert rows, name
+    assert run(sample_store, name).rows, name
 
 
 def test_query_parameter_is_a_literal_not_text(sample_store):
-    _, rows = run(sample_store, "entity", name="ISIS")
+    rows = run(sample_store, "entity", name="ISIS").rows
     assert any(r[3].value == "Telegram" for r in rows)
-    _, rows = run(sample_store, "entity", name='ISIS" } } DROP ALL #')
-    assert rows == []
+    assert run(sample_store, "entity", name='ISIS" } } DROP ALL #').rows == []
 
 
 def test_query_name_parameters_match_any_case(sample_store, tmp_path):
-    rows = [run(sample_store, "entity", name=name)[1] for name in ("ISIS", "isis", "IsIs")]
+    rows = [run(sample_store, "entity", name=name).rows for name in ("ISIS", "isis", "IsIs")]
     assert rows[0] and rows[0] == rows[1] == rows[2]
     plain = tmp_path / "plain.rq"
     plain.write_text("# @param x a value\nSELECT ?x WHERE {}\n")
     assert not q.resolve(str(plain)).names
-    assert run(sample_store, str(plain), x="MiXed")[1][0][0].value == "MiXed"  # @param keeps the case
+    assert run(sample_store, str(plain), x="MiXed").rows[0][0].value == "MiXed"  # @param keeps the case
 
 
 def test_query_evidence_between_two_entities(sample_store):
-    variables, rows = run(sample_store, "evidence", a="Twitter", b="ISIS")
-    names = [v.value for v in variables]
-    found = [dict(zip(names, row)) for row in rows]
+    result = run(sample_store, "evidence", a="Twitter", b="ISIS")
+    names = [v.value for v in result.variables]
+    found = [dict(zip(names, row)) for row in result.rows]
     bans = [row for row in found if row["predicate"].value == "bans"]
     assert bans and int(bans[0]["end"].value) > int(bans[0]["start"].value) and bans[0]["sentence"].value
 
