@@ -104,6 +104,8 @@ def load(model: str | None = None):
     """The spaCy model with kg's components added."""
     import spacy
 
+    from . import attributes
+
     name = model or config.default_model()
     try:
         nlp = spacy.load(name)
@@ -115,6 +117,7 @@ def load(model: str | None = None):
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise ModelError(f"spaCy model '{name}' lacks a parser or NER; kg needs both")
     _split_slashes(nlp)
+    attributes.use_table(nlp)
     nlp.add_pipe("kg_paragraphs", before="parser")
     # Phrase patterns (not token patterns): the PhraseMatcher is many times faster.
     # Long names go first so that a short name inside one ("U.S." in "U.S. Department of State") cannot split it.
