@@ -29,6 +29,7 @@ FIRST = ["Adam", "Bilal", "Carla", "Dmitri", "Elena", "Farid", "Grace", "Hassan"
 LAST = ["Abbas", "Berg", "Castillo", "Dumont", "Erdem", "Fischer", "Haddad", "Ivanov", "Jensen", "Khalil",
         "Lindqvist", "Mansour", "Novak", "Okafor", "Petrov", "Quraishi", "Rahman", "Sokolov", "Tanaka", "Usman"]
 UNITS = ["Brigade", "Army", "Front", "Movement", "Division", "Legion", "Battalion"]
+ARTICLE_WORDS = 470
 WORDS = ["Northern", "Eastern", "Black", "Iron", "Free", "Holy", "Red", "United", "Desert", "Mountain", "Lions",
          "Falcons", "Wolves", "Martyrs", "Partisans", "Revolutionary", "Patriotic", "Liberation", "Sword"]
 
@@ -62,9 +63,13 @@ def generate(count: int, seed: int = 1) -> list[dict]:
         for name in names["Group"]:
             text = text.replace(name, f"{rng.choice(WORDS)} {rng.choice(WORDS)} {rng.choice(UNITS)}")
         text = re.sub(r"\d{2,}", lambda m: str(rng.randint(10, 99999)), text)
-        # Two samples together make an article of news length (about 470 words).
-        extra = texts[(n * 7 + 3) % len(texts)].split("\n", 1)[-1]
-        articles.append({"id": f"article-{n:06d}", "title": text.split("\n", 1)[0], "text": text + "\n\n" + extra})
+        # Paragraphs of another sample bring it to news length (470 words on average, as in the targets).
+        extra = texts[(n * 7 + 3) % len(texts)].split("\n", 1)[-1].split("\n\n")
+        for paragraph in extra:
+            if len(text.split()) + len(paragraph.split()) / 2 > ARTICLE_WORDS:
+                break
+            text += "\n\n" + paragraph
+        articles.append({"id": f"article-{n:06d}", "title": text.split("\n", 1)[0], "text": text})
     return articles
 
 
