@@ -9,12 +9,30 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from spacy.tokens import Span
+
 from .. import vocab
 from ..facts import Document, DocumentFacts, Evidence, Relation
 from . import events, lexicon
 from .entities import EntityIndex, resolve
 from .reader import Found, Reader, is_verb, verb_key
 from .relations import RULES
+
+
+class Sentence(Span):
+    """A sentence whose Token objects are made once: a dozen rules walk every sentence."""
+
+    def __iter__(self):
+        return iter(self.tokens)
+
+
+def sentences(doc) -> list[Sentence]:
+    found = []
+    for sent in doc.sents:
+        sentence = Sentence(doc, sent.start, sent.end)
+        sentence.tokens = list(sent)
+        found.append(sentence)
+    return found
 
 
 class History:
@@ -102,7 +120,7 @@ def document_facts(document: Document, docs: list[tuple[int, object]]) -> Docume
         history = History(chunk, doc, index)
         reader = Reader(chunk, index, lex, {}, history)
         reader.creators = _creators(reader, doc)
-        for sent in doc.sents:
+        for sent in sentences(doc):
             facts: dict[tuple, Found] = {}
             for rule in RULES:
                 for fact in rule(reader, sent):

@@ -17,11 +17,10 @@ class Lexicon:
     def verb(self, group: str, lemma: str) -> bool:
         return lemma in self.verbs[group]
 
-    def __getattr__(self, name: str) -> frozenset[str]:
-        try:
-            return self.words[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def __post_init__(self):
+        # Each word list as an attribute (lex.artifacts): rules read them for every token.
+        for name, words in self.words.items():
+            object.__setattr__(self, name, words)
 
 
 @lru_cache(maxsize=1)
