@@ -19,6 +19,7 @@ from spacy.tokens._retokenize import set_token_attrs
 # What a one-token pattern may test for the table to be exact: these are
 # rebuilt on a one-token Doc from the (tag, lower, dependency) key.
 TABLE_KEYS = {"TAG", "LOWER", "DEP", "IS_SPACE"}
+MAX_KEYS = 200_000
 
 
 class AttributeTable:
@@ -47,6 +48,8 @@ class AttributeTable:
         for token, key in zip(doc, doc.to_array([TAG, LOWER, DEP]).tolist()):
             numbers = self.table.get(tuple(key))
             if numbers is None:
+                if len(self.table) >= MAX_KEYS:
+                    self.table.clear()  # new names and numbers keep coming: memory stays bounded
                 numbers = self.table[tuple(key)] = self._numbers(*key)
             if token.i in extra:
                 numbers = tuple(sorted(numbers + tuple(extra[token.i])))
