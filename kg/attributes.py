@@ -1,5 +1,5 @@
 """The model's attribute ruler (fine tag → POS and morphology, pronoun lemmas,
-…) applied from a table: the same annotations in a tenth of the time.
+…) applied from a table: the same annotations in a fifth of the time.
 
 spaCy's AttributeRuler runs a Matcher of every pattern over every token and
 costs as much as the parser. Nearly all its patterns look at one token's tag,
