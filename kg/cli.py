@@ -55,6 +55,7 @@ def main():
 
     Example:
 
+    \b
         kg build data/samples && kg query threats && kg viz -o graph.html
     """
 
@@ -78,10 +79,9 @@ def build(inputs, store_path, model, workers, scheduler, batch, quiet):
 
     Example:
 
+    \b
         kg build data/samples --store .kg-store
-
         kg build corpus/ --workers 2
-
         kg build corpus/ --scheduler tcp://10.0.0.5:8786 --store http://10.0.0.6:7878
     """
     from rich.console import Console
@@ -165,6 +165,7 @@ def query(query, store_path, fmt, param, timeout, limit, offset):
 
     Example:
 
+    \b
         kg query threats
         kg query threats --offset 100 --format csv
         kg query entity --param name=ISIS --format json
@@ -193,6 +194,7 @@ def queries():
 
     Example:
 
+    \b
         kg queries
     """
     from .query import ready_queries
@@ -215,6 +217,7 @@ def export(store_path, fmt, output):
 
     Example:
 
+    \b
         kg export --format ttl -o graph.ttl
     """
     from .export import SUFFIX_FORMATS, write
@@ -244,6 +247,7 @@ def viz(store_path, output, focus, hops, types, predicates, min_confidence, quer
 
     Example:
 
+    \b
         kg viz -o graph.html
         kg viz --focus ISIS --hops 1 -o isis.html
         kg viz --query threats-graph.rq -o threats.html
@@ -308,6 +312,7 @@ def stats(store_path, top, as_json):
 
     Example:
 
+    \b
         kg stats
     """
     from .output import print_stats
@@ -330,6 +335,7 @@ def path(source, target, store_path):
 
     Example:
 
+    \b
         kg path "Mark Zuckerberg" ISIS
     """
     import networkx as nx
@@ -361,6 +367,7 @@ def documents(store_path):
 
     Example:
 
+    \b
         kg documents
     """
     with _open(store_path) as store:
@@ -379,6 +386,7 @@ def remove(refs, store_path):
 
     Example:
 
+    \b
         kg remove isis_threatens_tech_ceos.txt
     """
 
@@ -402,6 +410,7 @@ def validate(store_path):
 
     Example:
 
+    \b
         kg validate
     """
     from .validate import validate as check
@@ -431,6 +440,7 @@ def serve(store_path, host, port, timeout, max_bytes):
 
     Example:
 
+    \b
         kg serve --port 7878
         curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/sparql?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%205'
     """
@@ -463,6 +473,7 @@ def eval_(gold_dir, model, json_path, errors):
 
     Example:
 
+    \b
         kg eval ../shared/eval/dev --json dev-score.json
     """
     from .evaluate import evaluate

@@ -22,6 +22,10 @@ def test_cli_help_has_examples(runner):
     for name in main.commands:
         sub = invoke(runner, name, "--help")
         assert sub.exit_code == 0 and "Example:" in sub.output, name
+        examples = sub.output.split("Example:")[1].split("Options:")[0].split("\n")
+        # One command a line, as written: not rewrapped into a paragraph.
+        written = {line.strip() for line in main.commands[name].help.splitlines()}
+        assert all(line.strip() in written for line in examples), name
 
 
 def test_cli_every_command_is_in_the_readme():
