@@ -110,12 +110,23 @@ def bench_extraction(count: int, slice_size: int = 25) -> dict:
             "kg_words_per_s": round(total / kg_s), "ratio": round(bare_s / kg_s, 3), "relations": relations}
 
 
+def write_corpus(folder: Path, count: int) -> tuple[Path, int]:
+    """``count`` generated articles as a JSONL file in ``folder``, and their number of words."""
+    corpus = folder / "articles.jsonl"
+    articles = generate(count)
+    corpus.write_text("\n".join(json.dumps(a) for a in articles), encoding="utf-8")
+    return corpus, words(a["text"] for a in articles)
+
+
+def minutes_for_target(words_done: int, seconds: float) -> float:
+    """Minutes the same rate needs for the 4.7 M words of the build target."""
+    return round(4.7e6 / words_done * seconds / 60, 1)
+
+
 def bench_build(count: int, workers: int) -> dict:
     """A whole `kg build` of generated articles in a fresh process: time, rate, peak RSS, store size."""
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as temp:
-        corpus = Path(temp) / "articles.jsonl"
-        articles = generate(count)
-        corpus.write_text("\n".join(json.dumps(a) for a in articles), encoding="utf-8")
+        corpus, total = write_corpus(Path(temp), count)
         store = Path(temp) / "store"
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
@@ -126,10 +137,9 @@ def bench_build(count: int, workers: int) -> dict:
             raise SystemExit(result.stderr)
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
-        total = words(a["text"] for a in articles)
         return {"documents": count, "workers": workers, "words": total,
                 "seconds": round(wall, 1), "documents_per_s": round(count / wall, 2),
-                "minutes_for_4_7M_words": round(4.7e6 / total * wall / 60, 1),
+                "minutes_for_4_7M_words": minutes_for_target(total, wall),
                 "peak_rss_mb": round(max(peak_kb, before) / 1024), "store_mb": round(size / 2**20, 1),
                 "summary": result.stdout.strip()}
 
@@ -153,16 +163,13 @@ def bench_floor(count: int, processes: int) -> dict:
     from kg import config
 
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as temp:
-        corpus = Path(temp) / "articles.jsonl"
-        articles = generate(count)
-        corpus.write_text("\n".join(json.dumps(a) for a in articles), encoding="utf-8")
+        corpus, total = write_corpus(Path(temp), count)
         runs = [subprocess.Popen([sys.executable, "-c", FLOOR, config.DEFAULT_MODEL, str(corpus), str(n),
                                   str(processes), str(config.BATCH_SIZE)], stdout=subprocess.PIPE, text=True)
                 for n in range(processes)]
         seconds = max(float(run.communicate()[0]) for run in runs)
-        total = words(a["text"] for a in articles)
         return {"documents": count, "processes": processes, "words": total, "seconds": round(seconds, 1),
-                "words_per_s": round(total / seconds), "minutes_for_4_7M_words": round(4.7e6 / total * seconds / 60, 1)}
+                "words_per_s": round(total / seconds), "minutes_for_4_7M_words": minutes_for_target(total, seconds)}
 
 
 def synthetic_store(path: Path, target_triples: int):
